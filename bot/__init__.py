@@ -1,0 +1,1 @@
+"""The application: CLI, session runner, session log, notifiers."""

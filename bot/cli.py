@@ -1,0 +1,214 @@
+"""`uprwatch` command line: demo, replay, transcribe, match."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from uprwatch.bot.console_notifier import ConsoleNotifier
+from uprwatch.bot.events_file import EventsFile
+from uprwatch.bot.session_runner import SessionRunner, Sink
+from uprwatch.bot.session_store import SessionStore
+from uprwatch.config import defaults, samples
+from uprwatch.config.errors import UserError
+from uprwatch.config.session_file import load_session_file
+from uprwatch.matching.corpus_loader import load_corpus
+from uprwatch.matching.gazetteer import gazetteer
+from uprwatch.matching.matcher import Matcher
+from uprwatch.transcribe.file_source import FileSource
+from uprwatch.transcribe.pipeline import transcribe_source
+from uprwatch.transcribe.sources import open_source
+from uprwatch.transcribe.whisper_engine import WhisperEngine
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _replay(
+    session_path: Path,
+    source: str | None,
+    events_path: str | None,
+    db_url: str | None,
+    realtime: bool,
+    model: str | None,
+    show_utterances: bool,
+) -> int:
+    settings = load_session_file(session_path)
+    spec = source or settings.session.source
+    if not spec:
+        raise UserError(f"{settings.path}: no source; set [session] source or pass --source PATH_OR_URL")
+    corpus = load_corpus(settings.corpus.recommendations, settings.corpus.advance_questions, settings.session.state_under_review)
+    for problem in corpus.problems[:5]:
+        _note(f"corpus: {problem}")
+    src = open_source(spec, realtime=realtime)
+    model_spec = model or settings.model
+    _note(f"loading Whisper model {model_spec} …")
+    engine = WhisperEngine(model_spec, settings.whisper_language)
+    store = SessionStore(db_url or defaults.default_db_url())
+    sinks: list[Sink] = [store]
+    events_file = EventsFile(events_path) if events_path else None
+    if events_file:
+        sinks.append(events_file)
+    runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime)
+    sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
+    try:
+        summary = asyncio.run(runner.run())
+    finally:
+        store.close()
+        if events_file:
+            events_file.close()
+    _note(
+        f"\n{summary.turns} turns, {summary.utterances} utterances, {summary.matches} matches; "
+        f"session log in {db_url or defaults.default_db_url()}" + (f", events in {events_path}" if events_path else "")
+    )
+    if summary.error:
+        raise UserError(summary.error)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    out = defaults.data_dir() / "demo"
+    _note("Replaying the bundled illustrative UPR mini-session (synthetic voices, illustrative corpus).")
+    return _replay(
+        samples.DEMO_SESSION,
+        None,
+        args.events or str(out / "events.jsonl"),
+        args.db or f"sqlite:///{out / 'session.db'}",
+        args.realtime,
+        args.model,
+        True,
+    )
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    return _replay(Path(args.session), args.source, args.events, args.db, args.realtime, args.model, not args.quiet)
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    source = FileSource(args.audio)
+    engine = WhisperEngine(args.model, args.language)
+
+    async def run() -> None:
+        async for u in transcribe_source(source, engine):
+            if args.json:
+                print(json.dumps({"start": u.start, "end": u.end, "text": u.text, "confidence": u.confidence, "language": u.language}), flush=True)
+            else:
+                print(f"[{u.start:8.2f} → {u.end:8.2f}]  {u.text}", flush=True)
+
+    asyncio.run(run())
+    return 0
+
+
+def _match_rows(path: Path) -> list[dict]:
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UserError(f"cannot read {path} ({exc.strerror})") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise UserError(f"{path}: line {n} is not JSON; each line must be {{\"id\", \"text\", \"speaker\"?}}") from None
+        if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
+            raise UserError(f"{path}: line {n} needs \"id\" and \"text\"")
+        rows.append(row)
+    return rows
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    if bool(args.text) == bool(args.input):
+        raise UserError("give either TEXT or --input IN.jsonl")
+    corpus = load_corpus([Path(p) for p in args.corpus], None, args.state_under_review)
+    for problem in corpus.problems[:5]:
+        _note(f"corpus: {problem}")
+    matcher = Matcher(corpus.items, args.min_score)
+    rows = _match_rows(Path(args.input)) if args.input else [{"id": "text", "text": args.text, "speaker": args.speaker}]
+    for row in rows:
+        found = matcher.match_text(row["text"])
+        if args.json:
+            out = [
+                {
+                    "id": m.item.id,
+                    "kind": m.item.kind,
+                    "score": m.score,
+                    "text": m.item.text,
+                    "recommending_states": list(m.item.recommending_states),
+                    "position": m.item.position,
+                }
+                for m in found
+            ]
+            print(json.dumps({"id": row["id"], "matches": out}, ensure_ascii=False))
+        else:
+            for m in found:
+                states = ", ".join(m.item.recommending_states)
+                print(f"{row['id']}\t{m.score:5.1f}\t{m.item.id} ({states}) {m.item.position or ''}\n\t\"{m.quote}\"\n\t≈ {m.item.text}")
+            if not found:
+                print(f"{row['id']}\tno match at or above {args.min_score:g}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="uprwatch", description="Live monitor for UN Human Rights Council meetings.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="replay the bundled illustrative session through the real pipeline")
+    p.add_argument("--model", help="Whisper model (default: the session file's, embedded:base)")
+    p.add_argument("--events", help="JSONL events file (default: in the data directory)")
+    p.add_argument("--db", help="session log database URL")
+    p.add_argument("--realtime", action="store_true", help="pace the audio at real time")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("replay", help="run one session's pipeline over a source")
+    p.add_argument("--session", required=True, help="session file (TOML)")
+    p.add_argument("--source", help="audio/video file; overrides the session file's source")
+    p.add_argument("--events", help="write events as JSON lines to this file")
+    p.add_argument("--db", help=f"session log database URL (default {defaults.default_db_url()})")
+    p.add_argument("--realtime", action="store_true", help="pace the source at real time")
+    p.add_argument("--model", help="Whisper model; overrides the session file's")
+    p.add_argument("--quiet", action="store_true", help="print turns and matches only, not every utterance")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("transcribe", help="print the utterances in an audio file with start/end times")
+    p.add_argument("audio")
+    p.add_argument("--model", default=defaults.DEFAULT_MODEL)
+    p.add_argument("--language", default="en", help="language code, e.g. en, fr (default en)")
+    p.add_argument("--json", action="store_true", help="one JSON object per utterance")
+    p.set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("match", help="match text against recommendation corpora")
+    p.add_argument("text", nargs="?", help="a statement to match")
+    p.add_argument("--corpus", action="append", required=True, help="corpus file (.docx matrix or .jsonl); repeatable")
+    p.add_argument("--input", help='JSON lines {"id", "text", "speaker"?} to match')
+    p.add_argument("--state-under-review", help="State whose review this is")
+    p.add_argument("--speaker", help="who said TEXT")
+    p.add_argument("--min-score", type=float, default=defaults.DEFAULT_MIN_SCORE, help="alert threshold, 0–100")
+    p.add_argument("--json", action="store_true", help="one JSON line per input")
+    p.set_defaults(func=cmd_match)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `uprwatch` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which hold the bot token
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print(f"uprwatch: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("uprwatch: interrupted; everything recorded so far is kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Events in DESIGN.md's vocabulary: each is a flat JSON object with `type`, `session`, `at` and its own keys."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from uprwatch.matching.floor_tracker import Turn
+from uprwatch.matching.matcher import Match
+from uprwatch.transcribe.types import Utterance
+
+Event = dict[str, Any]
+
+
+class EventFactory:
+    """Builds events for one session; knows the session id and how stream time maps to wall time."""
+
+    def __init__(self, session: str, timezone: str, wall_origin: datetime):
+        self.session = session
+        self.tz = ZoneInfo(timezone)
+        self.wall_origin = wall_origin.astimezone(self.tz)
+
+    def _event(self, type_: str, **keys: Any) -> Event:
+        return {"type": type_, "session": self.session, "at": datetime.now(self.tz).isoformat(timespec="seconds"), **keys}
+
+    def wall(self, stream_time: float) -> datetime:
+        """Wall-clock time (session time zone) of a stream time."""
+        return self.wall_origin + timedelta(seconds=stream_time)
+
+    def session_started(self, title: str, state_under_review: str, source: str) -> Event:
+        return self._event("session_started", title=title, state_under_review=state_under_review, source=source)
+
+    def session_ended(self, title: str, state_under_review: str, source: str) -> Event:
+        return self._event("session_ended", title=title, state_under_review=state_under_review, source=source)
+
+    def stream_gap(self, start: float, end: float, reason: str) -> Event:
+        return self._event("stream_gap", start=start, end=end, reason=reason)
+
+    def turn(self, turn: Turn) -> Event:
+        return self._event("turn", speaker=turn.speaker, role=turn.role, start=turn.start)
+
+    def utterance(self, utterance: Utterance, speaker: str, role: str) -> Event:
+        return self._event(
+            "utterance",
+            speaker=speaker,
+            role=role,
+            text=utterance.text,
+            start=utterance.start,
+            end=utterance.end,
+            wall=self.wall(utterance.start).isoformat(timespec="seconds"),
+            confidence=utterance.confidence,
+        )
+
+    def match(self, match: Match, speaker: str) -> Event:
+        return self._event(
+            "match",
+            speaker=speaker,
+            kind=match.item.kind,
+            ref=match.item.id,
+            score=match.score,
+            quote=match.quote,
+            start=match.start,
+            end=match.end,
+            position=match.item.position,
+            recommending_states=list(match.item.recommending_states),
+            group=list(match.group),
+        )
+
+    def lag(self, behind: float) -> Event:
+        return self._event("lag", behind=round(behind, 2))

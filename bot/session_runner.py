@@ -1,0 +1,90 @@
+"""Runs one session: transcription → floor tracking → matching → events to every sink."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from uprwatch.bot.events import Event, EventFactory
+from uprwatch.config.errors import UserError
+from uprwatch.config.session_file import SessionFile
+from uprwatch.matching.corpus import Corpus
+from uprwatch.matching.floor_tracker import FloorTracker
+from uprwatch.matching.matcher import Matcher
+from uprwatch.transcribe.pipeline import transcribe_source
+from uprwatch.transcribe.sources import Source
+from uprwatch.transcribe.whisper_engine import WhisperEngine
+
+LAG_EVERY_S = 30.0  # stream seconds between lag reports in real-time runs
+
+
+class Sink(Protocol):
+    def emit(self, event: Event) -> None: ...
+
+
+@dataclass
+class RunSummary:
+    utterances: int = 0
+    turns: int = 0
+    matches: int = 0
+    error: str | None = None
+
+
+class SessionRunner:
+    """Wires one session's pipeline; construct it (loading model and corpus), then `await run()`."""
+
+    def __init__(
+        self,
+        settings: SessionFile,
+        source: Source,
+        engine: WhisperEngine,
+        corpus: Corpus,
+        sinks: Sequence[Sink],
+        realtime: bool = False,
+    ):
+        self.settings = settings
+        self.source = source
+        self.engine = engine
+        self.sinks = list(sinks)
+        self.realtime = realtime
+        s = settings.session
+        origin = s.start or datetime.now(ZoneInfo(s.timezone))
+        self.events = EventFactory(s.id, s.timezone, origin)
+        self.floor = FloorTracker(s.state_under_review, settings.speakers)
+        self.matcher = Matcher(corpus.items, settings.min_score)
+
+    def _emit(self, event: Event) -> None:
+        for sink in self.sinks:
+            sink.emit(event)
+
+    async def run(self) -> RunSummary:
+        """Process the whole source; a source failure ends the session cleanly and is reported in the summary."""
+        s = self.settings.session
+        summary = RunSummary()
+        self._emit(self.events.session_started(s.title, s.state_under_review, self.source.description))
+        opened = time.monotonic()
+        next_lag_report = 0.0
+        try:
+            async for utterance in transcribe_source(self.source, self.engine):
+                said = self.floor.attribute(utterance.text, utterance.start)
+                if said.new_turn:
+                    summary.turns += 1
+                    self._emit(self.events.turn(said.new_turn))
+                summary.utterances += 1
+                self._emit(self.events.utterance(utterance, said.speaker, said.role))
+                if said.role != "chair":
+                    for match in self.matcher.match_text(utterance.text, utterance.start, utterance.end):
+                        summary.matches += 1
+                        self._emit(self.events.match(match, said.speaker))
+                if self.realtime and utterance.end >= next_lag_report:
+                    self._emit(self.events.lag(max(0.0, time.monotonic() - opened - utterance.end)))
+                    next_lag_report = utterance.end + LAG_EVERY_S
+        except UserError as exc:
+            summary.error = str(exc)
+        finally:
+            self._emit(self.events.session_ended(s.title, s.state_under_review, self.source.description))
+        return summary

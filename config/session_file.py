@@ -1,0 +1,180 @@
+"""Session file (TOML): schema, validation with errors that name file, key and problem, and loading."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from uprwatch.config import defaults
+from uprwatch.config.errors import UserError
+
+LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar", "floor")
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    id: str
+    title: str
+    state_under_review: str
+    start: datetime | None
+    end: datetime | None
+    timezone: str
+    source: str | None
+    language: str
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    recommendations: list[Path] = field(default_factory=list)
+    advance_questions: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SessionFile:
+    path: Path
+    session: SessionSettings
+    corpus: CorpusSettings
+    speakers: list[str]
+    model: str
+    whisper_language: str | None
+    min_score: float
+
+
+_SCHEMA: dict[str, set[str]] = {
+    "session": {"id", "title", "state_under_review", "start", "end", "timezone", "source", "language"},
+    "corpus": {"recommendations", "advance_questions"},
+    "floor": {"speakers"},
+    "transcription": {"model", "language"},
+    "alerts": {"min_score"},
+}
+
+
+class _Reader:
+    """Typed access to one TOML table that reports problems as `file: [table] key: problem`."""
+
+    def __init__(self, path: Path, table: str, data: dict[str, Any]):
+        self.path, self.table, self.data = path, table, data
+        unknown = sorted(set(data) - _SCHEMA[table])
+        if unknown:
+            allowed = ", ".join(sorted(_SCHEMA[table]))
+            self.fail(unknown[0], f"unknown key (allowed: {allowed})")
+
+    def fail(self, key: str, problem: str) -> None:
+        raise UserError(f"{self.path}: [{self.table}] {key}: {problem}")
+
+    def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        value = self.data.get(key, default)
+        if value is None:
+            if required:
+                self.fail(key, "missing; add it to the session file")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def paths(self, key: str) -> list[Path]:
+        value = self.data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, "must be a list of file paths")
+        resolved = [(self.path.parent / v).resolve() for v in value]
+        for p in resolved:
+            if not p.is_file():
+                self.fail(key, f"file not found: {p}")
+        return resolved
+
+    def names(self, key: str) -> list[str]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(key, "must be a list of State names")
+        return [v.strip() for v in value]
+
+    def when(self, key: str, tz: ZoneInfo) -> datetime | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                self.fail(key, f"not an ISO date-time like 2024-01-23T09:00: {value!r}")
+        if not isinstance(value, datetime):
+            self.fail(key, f"must be a date-time like 2024-01-23T09:00, got {value!r}")
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+
+    def number(self, key: str, default: float, low: float, high: float) -> float:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            self.fail(key, f"must be a number from {low:g} to {high:g}, got {value!r}")
+        return float(value)
+
+
+def _resolve_source(path: Path, source: str | None) -> str | None:
+    if source is None or "://" in source or source.startswith("kaltura:"):
+        return source
+    return str((path.parent / source).resolve())
+
+
+def load_session_file(path: str | Path) -> SessionFile:
+    """Read and validate a session file; relative paths resolve against its folder."""
+    path = Path(path).resolve()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"session file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a UTF-8 text file; save it as UTF-8 TOML") from None
+
+    for table, value in raw.items():
+        if table not in _SCHEMA:
+            raise UserError(f"{path}: unknown table [{table}] (allowed: {', '.join(_SCHEMA)})")
+        if not isinstance(value, dict):
+            raise UserError(f"{path}: {table} must be a table, written [{table}]")
+    if "session" not in raw:
+        raise UserError(f"{path}: missing [session] table with id and state_under_review")
+
+    s = _Reader(path, "session", raw["session"])
+    tz_name = s.text("timezone", defaults.DEFAULT_TIMEZONE) or defaults.DEFAULT_TIMEZONE
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        s.fail("timezone", f"unknown time zone {tz_name!r}; use an IANA name such as Europe/Zurich")
+    language = s.text("language", "en") or "en"
+    if language not in LANGUAGES:
+        s.fail("language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    session_id = s.text("id", required=True) or ""
+    session = SessionSettings(
+        id=session_id,
+        title=s.text("title", session_id) or session_id,
+        state_under_review=s.text("state_under_review", required=True) or "",
+        start=s.when("start", tz),
+        end=s.when("end", tz),
+        timezone=tz_name,
+        source=_resolve_source(path, s.text("source")),
+        language=language,
+    )
+    if session.start and session.end and session.end <= session.start:
+        s.fail("end", "must be after start")
+
+    c = _Reader(path, "corpus", raw.get("corpus", {}))
+    corpus = CorpusSettings(recommendations=c.paths("recommendations"), advance_questions=c.paths("advance_questions"))
+    f = _Reader(path, "floor", raw.get("floor", {}))
+    t = _Reader(path, "transcription", raw.get("transcription", {}))
+    a = _Reader(path, "alerts", raw.get("alerts", {}))
+    whisper_language = t.text("language") or (None if language == "floor" else language)
+    return SessionFile(
+        path=path,
+        session=session,
+        corpus=corpus,
+        speakers=f.names("speakers"),
+        model=t.text("model", defaults.DEFAULT_MODEL) or defaults.DEFAULT_MODEL,
+        whisper_language=whisper_language,
+        min_score=a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100),
+    )

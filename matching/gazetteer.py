@@ -1,0 +1,99 @@
+"""UN Member and observer States: their names, the forms people say, and ASR-tolerant lookup."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+DATA = Path(__file__).resolve().parent / "data" / "states.tsv"
+FUZZY_CUTOFF = 88.0
+
+
+@dataclass(frozen=True)
+class State:
+    name: str  # UN short name as documents print it
+    display: str  # the form alerts show
+    aliases: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, collapse spaces: the key every name is compared on."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"[’'`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return re.sub(r"^the ", "", text.strip())
+
+
+class Gazetteer:
+    """Name lookup over all States: exact on folded forms, then fuzzy for misheard names."""
+
+    def __init__(self, states: list[State]):
+        self.states = states
+        self._by_key: dict[str, State] = {}
+        for state in states:
+            for form in (state.name, state.display, *state.aliases):
+                self._by_key.setdefault(fold(form), state)
+        self._keys = list(self._by_key)
+
+    def exact(self, text: str) -> State | None:
+        """The State whose name or alias folds to exactly `text`."""
+        return self._by_key.get(fold(text))
+
+    def lookup(self, text: str, cutoff: float = FUZZY_CUTOFF) -> State | None:
+        """Exact match first, then the closest name above `cutoff` (0–100)."""
+        key = fold(text)
+        if not key:
+            return None
+        if key in self._by_key:
+            return self._by_key[key]
+        if len(key) < 4:
+            return None
+        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self._by_key[best[0]] if best else None
+
+    def closest(self, text: str, limit: int = 3) -> list[str]:
+        """Display names nearest to `text`, for "did you mean" messages."""
+        found = process.extract(fold(text), self._keys, scorer=fuzz.WRatio, limit=limit * 3)
+        names: list[str] = []
+        for key, _, _ in found:
+            display = self._by_key[key].display
+            if display not in names:
+                names.append(display)
+        return names[:limit]
+
+    def find_in(self, text: str, max_words: int = 9) -> State | None:
+        """The State named by the longest run of words at the start of `text`."""
+        words = fold(text).split()
+        for n in range(min(max_words, len(words)), 0, -1):
+            state = self.lookup(" ".join(words[:n]))
+            if state:
+                return state
+        return None
+
+    def find_at_end(self, text: str, max_words: int = 9) -> State | None:
+        """The State named by the longest run of words at the end of `text`."""
+        words = fold(text).split()
+        for n in range(min(max_words, len(words)), 0, -1):
+            state = self.lookup(" ".join(words[-n:]))
+            if state:
+                return state
+        return None
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The bundled list of 193 Member States and 2 observer States."""
+    states: list[State] = []
+    with DATA.open(encoding="utf-8") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
+            states.append(State(row["name"], row["display"], aliases))
+    return Gazetteer(states)

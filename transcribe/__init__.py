@@ -1,0 +1,1 @@
+"""Audio in, text out: sources, voice-activity segmentation, the Whisper engine and model resolution."""

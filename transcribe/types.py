@@ -1,0 +1,42 @@
+"""The items that flow out of transcribe/: decoded audio, speech chunks and utterances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Samples = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """16 kHz mono float32 audio; `start` is stream time in seconds."""
+
+    samples: Samples
+    start: float
+
+    @property
+    def end(self) -> float:
+        return self.start + len(self.samples) / 16_000
+
+
+@dataclass(frozen=True)
+class SpeechChunk:
+    """One stretch of speech found by the segmenter, in stream time."""
+
+    samples: Samples
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What Whisper heard in one speech chunk."""
+
+    text: str
+    start: float
+    end: float
+    confidence: float
+    language: str | None
