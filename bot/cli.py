@@ -17,7 +17,6 @@ from uprwatch.config import defaults, samples
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import load_session_file
 from uprwatch.matching.corpus_loader import load_corpus
-from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.matcher import Matcher
 from uprwatch.transcribe.file_source import FileSource
 from uprwatch.transcribe.pipeline import transcribe_source
@@ -42,7 +41,11 @@ def _replay(
     spec = source or settings.session.source
     if not spec:
         raise UserError(f"{settings.path}: no source; set [session] source or pass --source PATH_OR_URL")
-    corpus = load_corpus(settings.corpus.recommendations, settings.corpus.advance_questions, settings.session.state_under_review)
+    corpus = load_corpus(
+        settings.corpus.recommendations,
+        settings.corpus.advance_questions,
+        settings.session.state_under_review,
+    )
     for problem in corpus.problems[:5]:
         _note(f"corpus: {problem}")
     src = open_source(spec, realtime=realtime)
@@ -55,7 +58,7 @@ def _replay(
     if events_file:
         sinks.append(events_file)
     runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime)
-    sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
+    runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
     try:
         summary = asyncio.run(runner.run())
     finally:
@@ -96,7 +99,18 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     async def run() -> None:
         async for u in transcribe_source(source, engine):
             if args.json:
-                print(json.dumps({"start": u.start, "end": u.end, "text": u.text, "confidence": u.confidence, "language": u.language}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "start": u.start,
+                            "end": u.end,
+                            "text": u.text,
+                            "confidence": u.confidence,
+                            "language": u.language,
+                        }
+                    ),
+                    flush=True,
+                )
             else:
                 print(f"[{u.start:8.2f} → {u.end:8.2f}]  {u.text}", flush=True)
 
@@ -116,9 +130,9 @@ def _match_rows(path: Path) -> list[dict]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            raise UserError(f"{path}: line {n} is not JSON; each line must be {{\"id\", \"text\", \"speaker\"?}}") from None
+            raise UserError(f'{path}: line {n} is not JSON; each line must be {{"id", "text", "speaker"?}}') from None
         if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
-            raise UserError(f"{path}: line {n} needs \"id\" and \"text\"")
+            raise UserError(f'{path}: line {n} needs "id" and "text"')
         rows.append(row)
     return rows
 
@@ -132,7 +146,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     matcher = Matcher(corpus.items, args.min_score)
     rows = _match_rows(Path(args.input)) if args.input else [{"id": "text", "text": args.text, "speaker": args.speaker}]
     for row in rows:
-        found = matcher.match_text(row["text"])
+        found = sorted(matcher.match_text(row["text"]), key=lambda m: -m.score)
         if args.json:
             out = [
                 {
@@ -149,7 +163,8 @@ def cmd_match(args: argparse.Namespace) -> int:
         else:
             for m in found:
                 states = ", ".join(m.item.recommending_states)
-                print(f"{row['id']}\t{m.score:5.1f}\t{m.item.id} ({states}) {m.item.position or ''}\n\t\"{m.quote}\"\n\t≈ {m.item.text}")
+                print(f"{row['id']}\t{m.score:5.1f}\t{m.item.id} ({states}) {m.item.position or ''}")
+                print(f'\t"{m.quote}"\n\t≈ {m.item.text}')
             if not found:
                 print(f"{row['id']}\tno match at or above {args.min_score:g}")
     return 0

@@ -21,7 +21,7 @@ def _states(names: list[str]) -> str:
 
 
 def describe_match(event: Event, item: CorpusItem | None) -> str:
-    """"echoes 2018 rec 28.40 (Ireland) — Noted (score 91)" and its variants."""
+    """ "echoes 2018 rec 28.40 (Ireland) — Noted (score 91)" and its variants."""
     year = f"{item.year} " if item and item.year else ""
     states = event["recommending_states"]
     if event["kind"] == "advance_question":
@@ -67,7 +67,9 @@ class ConsoleNotifier:
             self._print(f"== {event['title']} — review of {event['state_under_review']} {verb} ({event['source']})")
         elif kind == "turn":
             clock = self.wall_of(event["start"]).strftime("%H:%M:%S")
-            role = {"chair": "chair", "delegation": "delegation", "state_under_review": "State under review"}[event["role"]]
+            role = {"chair": "chair", "delegation": "delegation", "state_under_review": "State under review"}[
+                event["role"]
+            ]
             self._print(f"\n{clock}  ▶ {event['speaker']} has the floor ({role})")
         elif kind == "utterance" and self.show_utterances:
             self._print(f"          {event['text']}")
@@ -75,6 +77,6 @@ class ConsoleNotifier:
             clock = self.wall_of(event["start"]).strftime("%H:%M:%S")
             quote = event["quote"].strip().rstrip(".")
             item = self.items.get(event["ref"])
-            self._print(f"{clock}  {event['speaker']}  \"…{quote}…\"  ↳ {describe_match(event, item)}")
+            self._print(f'{clock}  {event["speaker"]}  "…{quote}…"  ↳ {describe_match(event, item)}')
         elif kind == "stream_gap":
             self._print(f"   ⚠ stream gap {event['start']:.1f}–{event['end']:.1f} s: {event['reason']}")

@@ -22,7 +22,12 @@ class EventFactory:
         self.wall_origin = wall_origin.astimezone(self.tz)
 
     def _event(self, type_: str, **keys: Any) -> Event:
-        return {"type": type_, "session": self.session, "at": datetime.now(self.tz).isoformat(timespec="seconds"), **keys}
+        return {
+            "type": type_,
+            "session": self.session,
+            "at": datetime.now(self.tz).isoformat(timespec="seconds"),
+            **keys,
+        }
 
     def wall(self, stream_time: float) -> datetime:
         """Wall-clock time (session time zone) of a stream time."""

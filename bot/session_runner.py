@@ -14,7 +14,7 @@ from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import SessionFile
 from uprwatch.matching.corpus import Corpus
 from uprwatch.matching.floor_tracker import FloorTracker
-from uprwatch.matching.matcher import Matcher
+from uprwatch.matching.matcher import Matcher, windows
 from uprwatch.transcribe.pipeline import transcribe_source
 from uprwatch.transcribe.sources import Source
 from uprwatch.transcribe.whisper_engine import WhisperEngine
@@ -68,18 +68,25 @@ class SessionRunner:
         self._emit(self.events.session_started(s.title, s.state_under_review, self.source.description))
         opened = time.monotonic()
         next_lag_report = 0.0
+        carry = ""  # last sentence of the previous utterance in this turn
+        alerted: set[str] = set()  # refs already alerted in this turn
         try:
             async for utterance in transcribe_source(self.source, self.engine):
                 said = self.floor.attribute(utterance.text, utterance.start)
                 if said.new_turn:
                     summary.turns += 1
+                    carry, alerted = "", set()
                     self._emit(self.events.turn(said.new_turn))
                 summary.utterances += 1
                 self._emit(self.events.utterance(utterance, said.speaker, said.role))
                 if said.role != "chair":
-                    for match in self.matcher.match_text(utterance.text, utterance.start, utterance.end):
-                        summary.matches += 1
-                        self._emit(self.events.match(match, said.speaker))
+                    for match in self.matcher.match_text(utterance.text, utterance.start, utterance.end, carry):
+                        if match.ref not in alerted:
+                            alerted.add(match.ref)
+                            summary.matches += 1
+                            self._emit(self.events.match(match, said.speaker))
+                    pieces = windows(utterance.text)
+                    carry = pieces[-1].text if pieces else ""
                 if self.realtime and utterance.end >= next_lag_report:
                     self._emit(self.events.lag(max(0.0, time.monotonic() - opened - utterance.end)))
                     next_lag_report = utterance.end + LAG_EVERY_S

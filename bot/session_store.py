@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import JSON, Float, Integer, String, create_engine, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-
 from uprwatch.bot.events import Event
 from uprwatch.config.errors import UserError
 
@@ -38,7 +37,9 @@ class SessionStore:
             self.engine = create_engine(url)
             _Base.metadata.create_all(self.engine)
         except (ArgumentError, OperationalError) as exc:
-            raise UserError(f"cannot open the session database {url!r} ({exc.__class__.__name__}); give a URL like sqlite:///path/to/file.db") from None
+            raise UserError(
+                f"cannot open the session database {url!r} ({exc.__class__.__name__}); give a URL like sqlite:///path/to/file.db"
+            ) from None
         except ModuleNotFoundError as exc:
             raise UserError(f"the database driver for {url!r} is not installed ({exc.name}); pip install it") from None
 

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from uprwatch.config import defaults
@@ -63,7 +63,7 @@ class _Reader:
             allowed = ", ".join(sorted(_SCHEMA[table]))
             self.fail(unknown[0], f"unknown key (allowed: {allowed})")
 
-    def fail(self, key: str, problem: str) -> None:
+    def fail(self, key: str, problem: str) -> NoReturn:
         raise UserError(f"{self.path}: [{self.table}] {key}: {problem}")
 
     def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import docx
-
 from uprwatch.config.errors import UserError
 from uprwatch.matching.corpus import Corpus, CorpusItem
 from uprwatch.matching.gazetteer import gazetteer
@@ -18,7 +17,7 @@ def _lines(path: Path) -> list[str]:
     if path.suffix.lower() == ".docx":
         try:
             return [p.text for p in docx.Document(str(path)).paragraphs]
-        except Exception:  # noqa: BLE001 - python-docx raises several unrelated types for a bad file
+        except Exception:
             raise UserError(f"{path}: not a readable .docx file") from None
     try:
         return path.read_text(encoding="utf-8").splitlines()
@@ -54,5 +53,7 @@ def load_advance_questions(path: Path, state_under_review: str | None = None) ->
             )
         )
     if not corpus.items:
-        raise UserError(f"{path}: no numbered questions under a State heading; see the advance-question layout in the README")
+        raise UserError(
+            f"{path}: no numbered questions under a State heading; see the advance-question layout in the README"
+        )
     return corpus

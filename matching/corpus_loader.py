@@ -24,7 +24,9 @@ def load_recommendations(path: Path) -> Corpus:
 
 
 def load_corpus(
-    recommendations: list[Path], advance_questions: list[Path] | None = None, state_under_review: str | None = None
+    recommendations: list[Path],
+    advance_questions: list[Path] | None = None,
+    state_under_review: str | None = None,
 ) -> Corpus:
     """All items from all files; an empty result is an error because nothing could ever match."""
     corpus = Corpus([], [])

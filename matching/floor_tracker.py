@@ -16,7 +16,7 @@ _ANNOUNCE = [
     re.compile(p, re.I)
     for p in (
         r"\bgive the floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
-        r"\bfloor is (?:now )?(?:given|passed) (?:back )?to (?P<x>[^.;!?]+)",
+        r"\bfloor (?:is |now )*\S*(?:given|passed|goes) (?:back |now )*to (?P<x>[^.;!?]+)",
         r"\bnext speaker (?:on (?:the|my) list )?is (?P<x>[^.;!?]+)",
         r"\bi (?:now )?(?:invite|call (?:up)?on|recognize|recognise) (?P<x>[^.;!?]+)",
         r"(?:^|[.!?]\s+|thank you\.?,?\s+)(?P<x>[^.;!?]{2,80}?),? you have the floor",
@@ -28,6 +28,13 @@ _LEAD_IN = re.compile(
     r"permanent representative|observer)s? (?:of )?)+",
 )
 _CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|their|his|her)\b|\byou have\b", re.I)
+# A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
+_SELF = re.compile(
+    r"(?:^|[.!?]\s+)(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
+    r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes)\b",
+    re.I,
+)
+_FLOOR_WORDS = re.compile(r"\b(?:you have the floor|the floor to|floor is|next speaker)\b", re.I)
 _CHAIR_ONLY = re.compile(
     r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
     r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates)",
@@ -58,13 +65,14 @@ class FloorTracker:
 
     def __init__(self, state_under_review: str, speakers: list[str] | None = None):
         g = gazetteer()
-        sur = g.lookup(state_under_review)
+        sur = g.exact(state_under_review)  # configured names are typed, not heard: no fuzzy guessing
         if sur is None:
-            raise UserError(f"unknown State under review {state_under_review!r}; did you mean {', '.join(g.closest(state_under_review))}?")
+            suggestions = ", ".join(g.closest(state_under_review))
+            raise UserError(f"unknown State under review {state_under_review!r}; did you mean {suggestions}?")
         self.sur = sur
         self.speakers: list[State] = []
         for name in speakers or []:
-            state = g.lookup(name)
+            state = g.exact(name)
             if state is None:
                 raise UserError(f"[floor] speakers: unknown State {name!r}; did you mean {', '.join(g.closest(name))}?")
             self.speakers.append(state)
@@ -89,6 +97,14 @@ class FloorTracker:
                 return True, self._named(m.group("x"))
         return False, None
 
+    def _self_named(self, text: str) -> State | None:
+        for m in list(_SELF.finditer(text))[:2]:
+            words = _LEAD_IN.sub("", fold(m.group("x"))).strip()
+            state = gazetteer().lookup(words) or gazetteer().find_at_end(words, max_words=4)
+            if state:
+                return state
+        return None
+
     def _next_from_list(self) -> State | None:
         if self._list_pos + 1 < len(self.speakers):
             return self.speakers[self._list_pos + 1]
@@ -110,8 +126,14 @@ class FloorTracker:
             if state in self.speakers:
                 self._list_pos = self.speakers.index(state)
             return Attribution(CHAIR, "chair", self._open(CHAIR, "chair", start))
-        if self.current is None or _CHAIR_ONLY.search(text.strip()):
+        if self.current is None or _CHAIR_ONLY.search(text.strip()) or _FLOOR_WORDS.search(text):
             return Attribution(CHAIR, "chair", self._open(CHAIR, "chair", start))
+        named = self._self_named(text)
+        # The State under review says its own name all the time; only trust that right after the chair.
+        if named and (named != self.sur or self.current.role == "chair"):
+            self._pending = None
+            role = self._role(named)
+            return Attribution(named.display, role, self._open(named.display, role, start))
         if self._pending is not None and self.current.role == "chair":
             state, self._pending = self._pending, None
             return Attribution(state.display, self._role(state), self._open(state.display, self._role(state), start))

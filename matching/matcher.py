@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-
 from uprwatch.config.defaults import DEFAULT_MIN_SCORE
 from uprwatch.matching.corpus import CorpusItem
 from uprwatch.matching.normalise import normalise
 
-_WINDOW_BREAK = re.compile(r"(?<=[.!?;])\s+|,?\s+and that (?:it |they )?|\bwe also recommend\b|\bwe further recommend\b", re.I)
+_WINDOW_BREAK = re.compile(
+    r"(?<=[.!?;])\s+|,?\s+and that (?:it |they )?|\bwe also recommend\b|\bwe further recommend\b", re.I
+)
 MIN_WINDOW_WORDS = 2
 GROUP_SIMILARITY = 90.0
 
@@ -71,11 +72,18 @@ class Matcher:
         self.min_score = min_score
         self._norm = [normalise(item.text) for item in items]
 
-    def match_text(self, text: str, start: float = 0.0, end: float = 0.0) -> list[Match]:
-        """Matches at or above the threshold for one utterance spoken between start and end."""
+    def match_text(self, text: str, start: float = 0.0, end: float = 0.0, carry: str = "") -> list[Match]:
+        """Matches at or above the threshold for one utterance spoken between start and end, in spoken order.
+
+        `carry` is the last sentence of the same speaker's previous utterance: the segmenter cuts long
+        speech at 15 s, so a sentence may straddle two utterances and is also tried joined.
+        """
         found: dict[str, Match] = {}
         span = max(end - start, 0.0)
-        for window in windows(text):
+        pieces = windows(text)
+        if carry and pieces:
+            pieces.append(Window(f"{carry} {pieces[0].text}", 0))
+        for window in pieces:
             query = normalise(window.text)
             if len(query.split()) < MIN_WINDOW_WORDS:
                 continue
@@ -94,7 +102,7 @@ class Matcher:
                 )
             )
             w_start = start + span * window.offset / max(len(text), 1)
-            w_end = start + span * (window.offset + len(window.text)) / max(len(text), 1)
+            w_end = start + span * min(window.offset + len(window.text), len(text)) / max(len(text), 1)
             if best.id not in found or found[best.id].score < best_score:
                 found[best.id] = Match(
                     item=best,
@@ -104,4 +112,4 @@ class Matcher:
                     end=round(w_end, 2),
                     group=group,
                 )
-        return sorted(found.values(), key=lambda m: -m.score)
+        return sorted(found.values(), key=lambda m: m.start)

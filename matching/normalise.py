@@ -20,6 +20,7 @@ class Rules:
     framing: tuple[re.Pattern[str], ...]
     ordinals: re.Pattern[str]
     phrases: tuple[tuple[re.Pattern[str], str], ...]
+    rewrites: tuple[tuple[re.Pattern[str], str], ...]
     variants: dict[str, str]
     stopwords: frozenset[str]
 
@@ -34,6 +35,7 @@ def rules() -> Rules:
         framing=tuple(re.compile(p) for p in raw["framing"]),
         ordinals=re.compile(r"^(" + "|".join(raw["ordinals"]) + r")\b,?\s*"),
         phrases=tuple((re.compile(r"\b" + re.escape(k) + r"\b"), v) for k, v in phrases),
+        rewrites=tuple((re.compile(p), r) for p, r in raw["rewrites"]),
         variants=raw["variants"],
         stopwords=frozenset(raw["stopwords"]),
     )
@@ -53,7 +55,7 @@ def normalise(text: str) -> str:
     r = rules()
     text = fold_text(text)
     text = " ".join(r.variants.get(w, w) for w in text.split())
-    for pattern, repl in r.phrases:
+    for pattern, repl in (*r.phrases, *r.rewrites):
         text = pattern.sub(repl, text)
     text = r.ordinals.sub("", text)
     for pattern in r.framing:

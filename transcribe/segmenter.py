@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from faster_whisper.vad import get_vad_model
-
 from uprwatch.config import defaults
 from uprwatch.transcribe.types import AudioChunk, Samples, SpeechChunk
 

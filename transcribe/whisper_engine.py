@@ -7,7 +7,6 @@ import os
 import re
 
 from faster_whisper import WhisperModel
-
 from uprwatch.config import defaults
 from uprwatch.config.errors import UserError
 from uprwatch.transcribe.model_resolver import ResolvedModel, resolve_model
@@ -89,4 +88,10 @@ class WhisperEngine:
         text, confidence, language = self.transcribe_samples(chunk.samples)
         if not text:
             return None
-        return Utterance(text=text, start=round(chunk.start, 2), end=round(chunk.end, 2), confidence=confidence, language=language)
+        return Utterance(
+            text=text,
+            start=round(chunk.start, 2),
+            end=round(chunk.end, 2),
+            confidence=confidence,
+            language=language,
+        )
