@@ -23,7 +23,9 @@ def describe() -> str:
     if meminfo.exists():
         kib = int(meminfo.read_text().split()[1])
         mem = f", {kib / 2**20:.0f} GiB RAM"
-    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {sys.version.split()[0]}, {platform.system()} {platform.release()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}, Python {sys.version.split()[0]}, {platform.system()} {platform.release()}"
+    )
 
 
 def peak_rss_mb() -> float:

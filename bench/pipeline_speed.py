@@ -1,6 +1,6 @@
 """Replay the demo session through the whole pipeline and report speed and memory.
 
-    .venv/bin/python bench/pipeline_speed.py [--model embedded:base]
+.venv/bin/python bench/pipeline_speed.py [--model embedded:base]
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import describe, peak_rss_mb  # noqa: E402
-
-from uprwatch.bot.session_runner import SessionRunner  # noqa: E402
-from uprwatch.config.samples import DEMO_SESSION  # noqa: E402
-from uprwatch.config.session_file import load_session_file  # noqa: E402
-from uprwatch.matching.corpus_loader import load_corpus  # noqa: E402
-from uprwatch.transcribe.file_source import FileSource, decode_file  # noqa: E402
-from uprwatch.transcribe.whisper_engine import WhisperEngine  # noqa: E402
+from machine import describe, peak_rss_mb
+from uprwatch.bot.session_runner import SessionRunner
+from uprwatch.config.samples import DEMO_SESSION
+from uprwatch.config.session_file import load_session_file
+from uprwatch.matching.corpus_loader import load_corpus
+from uprwatch.transcribe.file_source import FileSource, decode_file
+from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 
 class Count:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from uprwatch.bot.console_notifier import ConsoleNotifier
+from uprwatch.bot.corpus_report import inspect_report
 from uprwatch.bot.events_file import EventsFile
 from uprwatch.bot.session_runner import SessionRunner, Sink
 from uprwatch.bot.session_store import SessionStore
@@ -17,6 +18,7 @@ from uprwatch.config import defaults, samples
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import load_session_file
 from uprwatch.matching.corpus_loader import load_corpus
+from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.matcher import Matcher
 from uprwatch.transcribe.file_source import FileSource
 from uprwatch.transcribe.pipeline import transcribe_source
@@ -143,10 +145,15 @@ def cmd_match(args: argparse.Namespace) -> int:
     corpus = load_corpus([Path(p) for p in args.corpus], None, args.state_under_review)
     for problem in corpus.problems[:5]:
         _note(f"corpus: {problem}")
+    if len(corpus.problems) > 5:
+        _note(f"corpus: {len(corpus.problems) - 5} more problems; see uprwatch corpus inspect")
     matcher = Matcher(corpus.items, args.min_score)
+    sur = gazetteer().lookup(args.state_under_review) if args.state_under_review else None
     rows = _match_rows(Path(args.input)) if args.input else [{"id": "text", "text": args.text, "speaker": args.speaker}]
     for row in rows:
-        found = sorted(matcher.match_text(row["text"]), key=lambda m: -m.score)
+        speaker = gazetteer().lookup(row.get("speaker") or "") if row.get("speaker") else None
+        answering = sur is not None and speaker == sur
+        found = sorted(matcher.match_text(row["text"], answering=answering), key=lambda m: -m.score)
         if args.json:
             out = [
                 {
@@ -154,7 +161,7 @@ def cmd_match(args: argparse.Namespace) -> int:
                     "kind": m.item.kind,
                     "score": m.score,
                     "text": m.item.text,
-                    "recommending_states": list(m.item.recommending_states),
+                    "recommending_states": list(m.states),
                     "position": m.item.position,
                 }
                 for m in found
@@ -162,11 +169,30 @@ def cmd_match(args: argparse.Namespace) -> int:
             print(json.dumps({"id": row["id"], "matches": out}, ensure_ascii=False))
         else:
             for m in found:
-                states = ", ".join(m.item.recommending_states)
-                print(f"{row['id']}\t{m.score:5.1f}\t{m.item.id} ({states}) {m.item.position or ''}")
+                group = f" [also {', '.join(m.group)}]" if m.group else ""
+                print(
+                    f"{row['id']}\t{m.score:5.1f}\t{m.item.id}{group} ({', '.join(m.states)}) {m.item.position or ''}"
+                )
                 print(f'\t"{m.quote}"\n\t≈ {m.item.text}')
             if not found:
                 print(f"{row['id']}\tno match at or above {args.min_score:g}")
+    if args.stats:
+        ms = sorted(matcher.query_ms) or [0.0]
+        stats = {
+            "queries": len(matcher.query_ms),
+            "p50_ms": round(ms[len(ms) // 2], 3),
+            "p95_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.95))], 3),
+            "index_build_s": round(matcher.build_seconds, 3),
+            "corpus_size": len(corpus.items),
+        }
+        print(json.dumps(stats), file=sys.stderr)
+    return 0
+
+
+def cmd_corpus_inspect(args: argparse.Namespace) -> int:
+    corpus = load_corpus([Path(p) for p in args.files], None, args.state_under_review)
+    for line in inspect_report(corpus):
+        print(line)
     return 0
 
 
@@ -200,13 +226,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("match", help="match text against recommendation corpora")
     p.add_argument("text", nargs="?", help="a statement to match")
-    p.add_argument("--corpus", action="append", required=True, help="corpus file (.docx matrix or .jsonl); repeatable")
+    p.add_argument("--corpus", action="append", required=True, help="corpus file (see `corpus inspect`); repeatable")
     p.add_argument("--input", help='JSON lines {"id", "text", "speaker"?} to match')
     p.add_argument("--state-under-review", help="State whose review this is")
     p.add_argument("--speaker", help="who said TEXT")
     p.add_argument("--min-score", type=float, default=defaults.DEFAULT_MIN_SCORE, help="alert threshold, 0–100")
     p.add_argument("--json", action="store_true", help="one JSON line per input")
+    p.add_argument("--stats", action="store_true", help="print query timings as one JSON line on stderr")
     p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("corpus", help="work with corpus files")
+    corpus_sub = p.add_subparsers(dest="corpus_command", required=True)
+    p = corpus_sub.add_parser("inspect", help="counts per State, position and theme, and the first problems")
+    p.add_argument("files", nargs="+", help="corpus files (.docx matrix, UPR Info .csv, .jsonl, .csv, .txt)")
+    p.add_argument("--state-under-review", help="keep only recommendations made to this State")
+    p.set_defaults(func=cmd_corpus_inspect)
     return parser
 
 

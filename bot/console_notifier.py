@@ -23,11 +23,15 @@ def _states(names: list[str]) -> str:
 def describe_match(event: Event, item: CorpusItem | None) -> str:
     """ "echoes 2018 rec 28.40 (Ireland) — Noted (score 91)" and its variants."""
     year = f"{item.year} " if item and item.year else ""
-    states = event["recommending_states"]
+    states = [_display(s) for s in event["recommending_states"]]
+    if event["kind"] == "keyword":
+        return f"keyword “{event['ref']}” (score {event['score']:.0f})"
     if event["kind"] == "advance_question":
-        text = f"raises advance question {event['ref']} ({_states(states)})"
+        answering = item is not None and _display(item.state_under_review or "") == event["speaker"]
+        verb = "answers" if answering else "raises"
+        text = f"{verb} advance question {event['ref']} ({_states(states)})"
     else:
-        own = any(_display(s) == event["speaker"] for s in states)
+        own = event["speaker"] in states
         verb = "repeats its own" if own else "echoes"
         text = f"{verb} {year}rec {event['ref']} ({_states(states)})"
         if event.get("position"):

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from uprwatch.matching.floor_tracker import Turn
+from uprwatch.matching.keywords import KeywordHit
 from uprwatch.matching.matcher import Match
 from uprwatch.transcribe.types import Utterance
 
@@ -68,8 +69,23 @@ class EventFactory:
             start=match.start,
             end=match.end,
             position=match.item.position,
-            recommending_states=list(match.item.recommending_states),
+            recommending_states=list(match.states or match.item.recommending_states),
             group=list(match.group),
+        )
+
+    def keyword(self, hit: KeywordHit, speaker: str, start: float, end: float) -> Event:
+        return self._event(
+            "match",
+            speaker=speaker,
+            kind="keyword",
+            ref=hit.term,
+            score=hit.score,
+            quote=hit.quote,
+            start=start,
+            end=end,
+            position=None,
+            recommending_states=[],
+            group=[],
         )
 
     def lag(self, behind: float) -> Event:

@@ -14,6 +14,7 @@ from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import SessionFile
 from uprwatch.matching.corpus import Corpus
 from uprwatch.matching.floor_tracker import FloorTracker
+from uprwatch.matching.keywords import KeywordWatch
 from uprwatch.matching.matcher import Matcher, windows
 from uprwatch.transcribe.pipeline import transcribe_source
 from uprwatch.transcribe.sources import Source
@@ -56,6 +57,7 @@ class SessionRunner:
         self.events = EventFactory(s.id, s.timezone, origin)
         self.floor = FloorTracker(s.state_under_review, settings.speakers)
         self.matcher = Matcher(corpus.items, settings.min_score)
+        self.keywords = KeywordWatch(settings.keywords)
 
     def _emit(self, event: Event) -> None:
         for sink in self.sinks:
@@ -80,11 +82,19 @@ class SessionRunner:
                 summary.utterances += 1
                 self._emit(self.events.utterance(utterance, said.speaker, said.role))
                 if said.role != "chair":
-                    for match in self.matcher.match_text(utterance.text, utterance.start, utterance.end, carry):
+                    answering = said.role == "state_under_review"
+                    for match in self.matcher.match_text(
+                        utterance.text, utterance.start, utterance.end, carry, answering
+                    ):
                         if match.ref not in alerted:
-                            alerted.add(match.ref)
+                            alerted.update({match.ref, *match.group})
                             summary.matches += 1
                             self._emit(self.events.match(match, said.speaker))
+                    for hit in self.keywords.find(utterance.text):
+                        if hit.term not in alerted:
+                            alerted.add(hit.term)
+                            summary.matches += 1
+                            self._emit(self.events.keyword(hit, said.speaker, utterance.start, utterance.end))
                     pieces = windows(utterance.text)
                     carry = pieces[-1].text if pieces else ""
                 if self.realtime and utterance.end >= next_lag_report:

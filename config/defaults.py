@@ -43,3 +43,8 @@ def data_dir() -> Path:
 def default_db_url() -> str:
     """SQLite file under the data directory."""
     return f"sqlite:///{data_dir() / 'sessions.db'}"
+
+
+# The State under review answering an advance question paraphrases it loosely; when it names the asking
+# State, a match needs this many points less than the alert threshold.
+ANSWER_SCORE_DROP = 25.0

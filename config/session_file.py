@@ -42,6 +42,7 @@ class SessionFile:
     model: str
     whisper_language: str | None
     min_score: float
+    keywords: list[str] = field(default_factory=list)
 
 
 _SCHEMA: dict[str, set[str]] = {
@@ -49,7 +50,7 @@ _SCHEMA: dict[str, set[str]] = {
     "corpus": {"recommendations", "advance_questions"},
     "floor": {"speakers"},
     "transcription": {"model", "language"},
-    "alerts": {"min_score"},
+    "alerts": {"min_score", "keywords"},
 }
 
 
@@ -91,7 +92,7 @@ class _Reader:
     def names(self, key: str) -> list[str]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, "must be a list of State names")
+            self.fail(key, "must be a list of non-empty strings")
         return [v.strip() for v in value]
 
     def when(self, key: str, tz: ZoneInfo) -> datetime | None:
@@ -177,4 +178,5 @@ def load_session_file(path: str | Path) -> SessionFile:
         model=t.text("model", defaults.DEFAULT_MODEL) or defaults.DEFAULT_MODEL,
         whisper_language=whisper_language,
         min_score=a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100),
+        keywords=a.names("keywords"),
     )

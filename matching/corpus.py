@@ -25,6 +25,8 @@ class CorpusItem:
     cycle: int | None = None
     document: str | None = None
     themes: tuple[str, ...] = ()
+    affected_persons: tuple[str, ...] = ()
+    action: int | None = None  # UPR Info action category, 1 (minimal) to 5 (specific)
     source: str = ""  # file it was read from
 
 
@@ -38,6 +40,11 @@ class Corpus:
     def extend(self, other: Corpus) -> None:
         self.items.extend(other.items)
         self.problems.extend(other.problems)
+
+
+def cycle_of(session: int) -> int:
+    """UPR cycle of a Working Group session (cycle 1: sessions 1–12, 2: 13–26, 3: 27–40, 4: 41–)."""
+    return 1 if session <= 12 else 2 if session <= 26 else 3 if session <= 40 else 4
 
 
 @cache

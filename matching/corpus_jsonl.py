@@ -1,4 +1,4 @@
-"""Our own corpus format: one JSON object per line, so users can bring any list of recommendations.
+"""Our own corpus format: one JSON object per line (or the same as CSV columns), for any list.
 
 Required keys: "id", "text". Optional: "kind" (recommendation | advance_question), "recommending_states"
 (list), "position" (Supported | Noted), "state_under_review", "year", "cycle", "document", "themes" (list).
@@ -14,7 +14,17 @@ from uprwatch.config.errors import UserError
 from uprwatch.matching.corpus import KINDS, POSITIONS, Corpus, CorpusItem
 
 
-def _item(row: dict[str, Any], path: Path) -> CorpusItem:
+def _int(row: dict[str, Any], key: str) -> int | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f'"{key}" must be a whole number, not {value!r}')
+    return value
+
+
+def item_from_mapping(row: dict[str, Any], path: Path) -> CorpusItem:
+    """Validate one row of our schema; raises ValueError naming the problem."""
     if not isinstance(row.get("id"), str | int) or not isinstance(row.get("text"), str) or not row["text"].strip():
         raise ValueError('needs "id" and a non-empty "text"')
     kind = row.get("kind", "recommendation")
@@ -33,8 +43,8 @@ def _item(row: dict[str, Any], path: Path) -> CorpusItem:
         recommending_states=tuple(states),
         position=position,
         state_under_review=row.get("state_under_review"),
-        year=row.get("year"),
-        cycle=row.get("cycle"),
+        year=_int(row, "year"),
+        cycle=_int(row, "cycle"),
         document=row.get("document"),
         themes=tuple(row.get("themes", [])),
         source=str(path),
@@ -55,7 +65,7 @@ def load_corpus_jsonl(path: Path) -> Corpus:
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError("each line must be a JSON object")
-            item = _item(row, path)
+            item = item_from_mapping(row, path)
         except (json.JSONDecodeError, ValueError) as exc:
             corpus.problems.append(f"{path}: line {n}: {exc}; line skipped")
             continue

@@ -34,6 +34,12 @@ _SELF = re.compile(
     r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes)\b",
     re.I,
 )
+# What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"
+_SALUTATION = re.compile(
+    r"^(?:thank you(?: very much)?[,.]?\s*)?"
+    r"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?(?:president|chair(?:person)?)[,.]?\s*)?",
+    re.I,
+)
 _FLOOR_WORDS = re.compile(r"\b(?:you have the floor|the floor to|floor is|next speaker)\b", re.I)
 _CHAIR_ONLY = re.compile(
     r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
@@ -105,6 +111,12 @@ class FloorTracker:
                 return state
         return None
 
+    def _opening_state(self, text: str) -> State | None:
+        """A State named in the first words after the salutation: "Brazil thanks China for …"."""
+        rest = _SALUTATION.sub("", text.strip())
+        first = " ".join(rest.split()[:4])
+        return gazetteer().find_in(first, max_words=4) if first else None
+
     def _next_from_list(self) -> State | None:
         if self._list_pos + 1 < len(self.speakers):
             return self.speakers[self._list_pos + 1]
@@ -129,6 +141,8 @@ class FloorTracker:
         if self.current is None or _CHAIR_ONLY.search(text.strip()) or _FLOOR_WORDS.search(text):
             return Attribution(CHAIR, "chair", self._open(CHAIR, "chair", start))
         named = self._self_named(text)
+        if named is None and self.current.role == "chair" and self._pending is None:
+            named = self._opening_state(text)
         # The State under review says its own name all the time; only trust that right after the chair.
         if named and (named != self.sur or self.current.role == "chair"):
             self._pending = None

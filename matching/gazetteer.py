@@ -26,7 +26,7 @@ def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation, collapse spaces: the key every name is compared on."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[’'`]", "", text)
+    text = re.sub(r"[’'`]", "", text).replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return re.sub(r"^the ", "", text.strip())
 

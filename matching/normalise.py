@@ -13,15 +13,18 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "normalisation.json"
+STEM_LENGTH = 5  # "ratify", "ratified", "ratification" share "ratif": crude, but robust to ASR endings
 
 
 @dataclass(frozen=True)
 class Rules:
     framing: tuple[re.Pattern[str], ...]
     ordinals: re.Pattern[str]
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    phrases: re.Pattern[str]
+    phrase_map: dict[str, str]
     rewrites: tuple[tuple[re.Pattern[str], str], ...]
     variants: dict[str, str]
+    synonyms: dict[str, str]
     stopwords: frozenset[str]
 
 
@@ -29,14 +32,16 @@ class Rules:
 def rules() -> Rules:
     """The compiled normalisation table."""
     raw = json.loads(DATA.read_text(encoding="utf-8"))
-    # longest phrase first, so "second optional protocol to the iccpr" wins over "iccpr"
-    phrases = sorted(raw["phrases"].items(), key=lambda kv: -len(kv[0]))
+    # one alternation, longest phrase first, so a single pass replaces every name with its short form
+    keys = sorted(raw["phrases"], key=len, reverse=True)
     return Rules(
         framing=tuple(re.compile(p) for p in raw["framing"]),
         ordinals=re.compile(r"^(" + "|".join(raw["ordinals"]) + r")\b,?\s*"),
-        phrases=tuple((re.compile(r"\b" + re.escape(k) + r"\b"), v) for k, v in phrases),
+        phrases=re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b"),
+        phrase_map=raw["phrases"],
         rewrites=tuple((re.compile(p), r) for p, r in raw["rewrites"]),
         variants=raw["variants"],
+        synonyms=raw["synonyms"],
         stopwords=frozenset(raw["stopwords"]),
     )
 
@@ -55,10 +60,21 @@ def normalise(text: str) -> str:
     r = rules()
     text = fold_text(text)
     text = " ".join(r.variants.get(w, w) for w in text.split())
-    for pattern, repl in (*r.phrases, *r.rewrites):
+    text = r.phrases.sub(lambda m: r.phrase_map[m.group(1)], text)
+    for pattern, repl in r.rewrites:
         text = pattern.sub(repl, text)
     text = r.ordinals.sub("", text)
     for pattern in r.framing:
         text = pattern.sub(" ", text)
-    words = [w for w in text.replace("'", "").split() if w not in r.stopwords]
-    return " ".join(words)
+    words = (r.synonyms.get(w, w) for w in text.replace("'", "").split())
+    return " ".join(w for w in words if w not in r.stopwords)
+
+
+def stem_text(normalised: str) -> str:
+    """Each word cut to its first letters, so that inflections and ASR-mangled endings still meet."""
+    return " ".join(w[:STEM_LENGTH] for w in normalised.split())
+
+
+def stems(normalised: str) -> set[str]:
+    """Retrieval keys of a normalised text."""
+    return {w for w in stem_text(normalised).split() if len(w) > 1}

@@ -116,7 +116,8 @@ def load_ohchr_matrix(path: Path) -> Corpus:
                     year=year,
                     cycle=cycle,
                     document=doc.group(1) if doc else None,
-                    themes=tuple(themes + [f"affected: {p}" for p in persons]),
+                    themes=tuple(themes),
+                    affected_persons=tuple(persons),
                     source=str(path),
                 )
             )

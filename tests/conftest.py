@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -16,6 +17,16 @@ MATRIX_2018 = SHARED / "data" / "upr" / "ohchr-matrix" / "china-cycle3-2018.docx
 MATRIX_2013 = SHARED / "data" / "upr" / "ohchr-matrix" / "china-cycle2-2013.docx"
 EVAL = SHARED / "eval"
 SAMPLES = ROOT / "config" / "samples"
+
+
+def _shared_score():
+    spec = importlib.util.spec_from_file_location("shared_score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.score
+
+
+score = _shared_score()  # the scoring of ../shared/eval/score.py: precision, recall, tp, fp, fn, misses
 
 
 def load_jsonl(path: Path) -> list[dict]:
