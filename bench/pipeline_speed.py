@@ -39,7 +39,8 @@ def main() -> None:
     t0 = time.perf_counter()
     engine = WhisperEngine(args.model, "en")
     load_s = time.perf_counter() - t0
-    corpus = load_corpus(settings.corpus.recommendations)
+    s = settings.session
+    corpus = load_corpus(settings.corpus.recommendations, settings.corpus.advance_questions, s.state_under_review)
     counter = Count()
     runner = SessionRunner(settings, FileSource(settings.session.source or ""), engine, corpus, [counter])
     t1 = time.perf_counter()
