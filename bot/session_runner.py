@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -73,15 +73,17 @@ class SessionRunner:
         carry = ""  # last sentence of the previous utterance in this turn
         alerted: set[str] = set()  # refs already alerted in this turn
         try:
-            async for utterance in transcribe_source(self.source, self.engine):
-                said = self.floor.attribute(utterance.text, utterance.start)
-                if said.new_turn:
-                    summary.turns += 1
-                    carry, alerted = "", set()
-                    self._emit(self.events.turn(said.new_turn))
-                summary.utterances += 1
-                self._emit(self.events.utterance(utterance, said.speaker, said.role))
-                if said.role != "chair":
+            async for heard in transcribe_source(self.source, self.engine):
+                for said in self.floor.attribute(heard.text, heard.start, heard.end):
+                    utterance = replace(heard, text=said.text, start=said.start, end=said.end)
+                    if said.new_turn:
+                        summary.turns += 1
+                        carry, alerted = "", set()
+                        self._emit(self.events.turn(said.new_turn))
+                    summary.utterances += 1
+                    self._emit(self.events.utterance(utterance, said.speaker, said.role))
+                    if said.role == "chair":
+                        continue
                     answering = said.role == "state_under_review"
                     for match in self.matcher.match_text(
                         utterance.text, utterance.start, utterance.end, carry, answering
@@ -97,9 +99,9 @@ class SessionRunner:
                             self._emit(self.events.keyword(hit, said.speaker, utterance.start, utterance.end))
                     pieces = windows(utterance.text)
                     carry = pieces[-1].text if pieces else ""
-                if self.realtime and utterance.end >= next_lag_report:
-                    self._emit(self.events.lag(max(0.0, time.monotonic() - opened - utterance.end)))
-                    next_lag_report = utterance.end + LAG_EVERY_S
+                if self.realtime and heard.end >= next_lag_report:
+                    self._emit(self.events.lag(max(0.0, time.monotonic() - opened - heard.end)))
+                    next_lag_report = heard.end + LAG_EVERY_S
         except UserError as exc:
             summary.error = str(exc)
         finally:

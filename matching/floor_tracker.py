@@ -1,43 +1,54 @@
-"""Who holds the floor: turns chair announcements and self-references into speaker turns."""
+"""Who holds the floor: chair announcements, self-references and the speakers list, turned into turns.
+
+Utterances are read sentence by sentence, because one speech chunk can hold the end of the chair's
+announcement and the start of the next statement when the pause between them is short.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from uprwatch.config.errors import UserError
 from uprwatch.matching.gazetteer import State, fold, gazetteer
 
 CHAIR = "Chair"
+UNIDENTIFIED = "Unidentified delegation"
 ROLES = ("chair", "delegation", "state_under_review")
+LIST_PRIOR_SCORE = 55.0  # a heard name this close to the listed next speaker is taken to be that speaker
+CURRENT_NAME_SCORE = 75.0  # "I thank Chili" after Chile spoke
 
 # Phrases the President uses to hand over the floor; `x` captures the words naming the next speaker.
 _ANNOUNCE = [
     re.compile(p, re.I)
     for p in (
         r"\bgive the floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
+        r"\bgive the flo\w+ (?P<x>[^.;!?]+)",  # as heard: "give the floater Chili"
         r"\bfloor (?:is |now )*\S*(?:given|passed|goes) (?:back |now )*to (?P<x>[^.;!?]+)",
         r"\bnext speaker (?:on (?:the|my) list )?is (?P<x>[^.;!?]+)",
         r"\bi (?:now )?(?:invite|call (?:up)?on|recognize|recognise) (?P<x>[^.;!?]+)",
-        r"(?:^|[.!?]\s+|thank you\.?,?\s+)(?P<x>[^.;!?]{2,80}?),? you have the floor",
+        r"\b(?:over to|next (?:is|in|up)|next,) (?P<x>[^.;!?]+)",  # "next in" is how ASR often hears "next is"
+        r"^(?P<x>[^.;!?]{2,80}?),? (?:you have the floor|please(?: take the floor)?|the floor is yours)\b",
     )
 ]
 _FOLLOWED = re.compile(r"\bfollowed by (?P<x>[^.;!?]+)", re.I)
 _LEAD_IN = re.compile(
-    r"^(?:(?:the )?(?:head of (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
-    r"permanent representative|observer)s? (?:of )?)+",
+    r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
+    r"permanent representative|observer)s? (?:o[fn] )?)+",
 )
 _CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|their|his|her)\b|\byou have\b", re.I)
 # A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
 _SELF = re.compile(
-    r"(?:^|[.!?]\s+)(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
+    r"^(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
     r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes)\b",
     re.I,
 )
 # What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"
 _SALUTATION = re.compile(
     r"^(?:thank you(?: very much)?[,.]?\s*)?"
-    r"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?(?:president|chair(?:person)?)[,.]?\s*)?",
+    # "Mr President", and as heard: "Mr Premident", "modern President"
+    r"(?:(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
     re.I,
 )
 _FLOOR_WORDS = re.compile(r"\b(?:you have the floor|the floor to|floor is|next speaker)\b", re.I)
@@ -46,6 +57,17 @@ _CHAIR_ONLY = re.compile(
     r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates)",
     re.I,
 )
+# The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
+_THANK_NAMED = re.compile(
+    r"^i thank (?:the )?(?:distinguished )?"
+    r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
+_CLOSING = re.compile(r"^i thank you(?: very much)?[.!]?$", re.I)
+_COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
+_THANKS = re.compile(r"^(?:thank you|thanks)(?: (?:very|so) much)?[.!]?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -59,15 +81,19 @@ class Turn:
 
 @dataclass(frozen=True)
 class Attribution:
-    """Who said one utterance, and the turn it opened if it changed the speaker."""
+    """A stretch of one utterance said by one speaker, and the turn it opened if the speaker changed."""
 
+    text: str
+    start: float
+    end: float
     speaker: str
     role: str
     new_turn: Turn | None
 
 
 class FloorTracker:
-    """Feed utterances in order; each comes back attributed to the chair, a delegation or the State under review."""
+    """Feed utterances in order; each comes back split into the parts said by the chair, a delegation or the
+    State under review."""
 
     def __init__(self, state_under_review: str, speakers: list[str] | None = None):
         g = gazetteer()
@@ -83,72 +109,173 @@ class FloorTracker:
                 raise UserError(f"[floor] speakers: unknown State {name!r}; did you mean {', '.join(g.closest(name))}?")
             self.speakers.append(state)
         self.current: Turn | None = None
-        self._pending: State | None = None
+        self._pending: State | str | None = None  # who the chair has called; UNIDENTIFIED when unheard
+        self._followed: State | None = None  # "… to be followed by X"
         self._list_pos = -1
+
+    # -- naming -------------------------------------------------------------------------------------
 
     def _role(self, state: State) -> str:
         return "state_under_review" if state == self.sur else "delegation"
 
-    def _named(self, phrase: str) -> State | None:
-        words = fold(_CUT_AFTER.split(phrase, 1)[0])
-        words = _LEAD_IN.sub("", words).strip()
-        if not words or words.startswith(("head of", "delegation")):
-            return self.sur  # "the head of the delegation" / "the delegation" is the State under review
-        return gazetteer().find_in(words) or gazetteer().find_at_end(words)
-
-    def _announced(self, text: str) -> tuple[bool, State | None]:
-        for pattern in _ANNOUNCE:
-            m = pattern.search(text)
-            if m:
-                return True, self._named(m.group("x"))
-        return False, None
-
-    def _self_named(self, text: str) -> State | None:
-        for m in list(_SELF.finditer(text))[:2]:
-            words = _LEAD_IN.sub("", fold(m.group("x"))).strip()
-            state = gazetteer().lookup(words) or gazetteer().find_at_end(words, max_words=4)
-            if state:
-                return state
-        return None
-
-    def _opening_state(self, text: str) -> State | None:
-        """A State named in the first words after the salutation: "Brazil thanks China for …"."""
-        rest = _SALUTATION.sub("", text.strip())
-        first = " ".join(rest.split()[:4])
-        return gazetteer().find_in(first, max_words=4) if first else None
-
-    def _next_from_list(self) -> State | None:
+    def _expected_next(self) -> State | None:
+        if self._followed is not None:
+            return self._followed
         if self._list_pos + 1 < len(self.speakers):
             return self.speakers[self._list_pos + 1]
         return None
+
+    def _named(self, phrase: str) -> State | None:
+        words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
+        if not words or words.startswith(("head of", "head on", "delegation")):
+            return self.sur  # "the head of the delegation" / "the delegation" is the State under review
+        heard = gazetteer().find_in(words) or gazetteer().find_at_end(words)
+        expected = self._expected_next()
+        if expected is not None and heard != expected:
+            # The published order beats a near-miss: "Braille" after Benin, with Brazil listed next.
+            forms = (expected.name, expected.display, *expected.aliases)
+            if max(fuzz.ratio(words, fold(f)) for f in forms) >= LIST_PRIOR_SCORE or heard is None:
+                return expected
+        return heard
+
+    def _announcement(self, sentence: str) -> tuple[bool, State | None]:
+        sentence = _COURTESY.sub("", sentence.strip())
+        for pattern in _ANNOUNCE:
+            m = pattern.search(sentence)
+            if m:
+                return True, self._named(m.group("x"))
+        # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name
+        words = fold(_SALUTATION.sub("", sentence))
+        if self.current is not None and 0 < len(words.split()) <= 5:
+            state = gazetteer().exact(words)
+            if state is not None and state.display != self.current.speaker:
+                return True, state
+        return False, None
+
+    def _is_current(self, phrase: str) -> bool:
+        """Whether a phrase names the current speaker; only one name is plausible, so the bar is lower."""
+        current = self.current.speaker if self.current else ""
+        state = gazetteer().exact(current)
+        forms = (state.name, state.display, *state.aliases) if state else (current,)
+        words = fold(phrase)
+        return any(fuzz.ratio(words, fold(f)) >= CURRENT_NAME_SCORE for f in forms)
+
+    def _self_named(self, sentence: str, strict: bool) -> State | None:
+        """The State a sentence opens by naming as its speaker; `strict` wants the whole subject to be a name."""
+        rest = _SALUTATION.sub("", sentence.strip())
+        m = _SELF.match(rest)
+        if m:
+            words = _LEAD_IN.sub("", fold(m.group("x"))).strip()
+            state = gazetteer().lookup(words)
+            if state is None and not strict:
+                state = gazetteer().find_at_end(words, max_words=4)
+            if state is not None:
+                return state
+        if strict:
+            return None
+        first = " ".join(rest.split()[:4])  # "Brazil banks China for …": a name first, whatever the verb
+        return gazetteer().find_in(first, max_words=4) if first else None
+
+    # -- state machine ------------------------------------------------------------------------------
 
     def _open(self, speaker: str, role: str, start: float) -> Turn | None:
         if self.current and self.current.speaker == speaker:
             return None
         self.current = Turn(speaker, role, start)
+        for i, state in enumerate(self.speakers):
+            if state.display == speaker and i > self._list_pos:
+                self._list_pos = i
+                break
         return self.current
 
-    def attribute(self, text: str, start: float) -> Attribution:
-        """Attribute one utterance and say whether it opened a new turn."""
-        announced, state = self._announced(text)
+    def _open_state(self, state: State, start: float) -> tuple[str, str, Turn | None]:
+        self._pending = None
+        if self._followed == state:
+            self._followed = None
+        role = self._role(state)
+        return state.display, role, self._open(state.display, role, start)
+
+    def _chair(self, start: float) -> tuple[str, str, Turn | None]:
+        return CHAIR, "chair", self._open(CHAIR, "chair", start)
+
+    def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
+        announced, state = self._announcement(sentence)
         if announced:
-            if state is None:
-                state = self._next_from_list()  # misheard name: the published order tells who comes next
-            self._pending = state
-            if state in self.speakers:
-                self._list_pos = self.speakers.index(state)
-            return Attribution(CHAIR, "chair", self._open(CHAIR, "chair", start))
-        if self.current is None or _CHAIR_ONLY.search(text.strip()) or _FLOOR_WORDS.search(text):
-            return Attribution(CHAIR, "chair", self._open(CHAIR, "chair", start))
-        named = self._self_named(text)
-        if named is None and self.current.role == "chair" and self._pending is None:
-            named = self._opening_state(text)
-        # The State under review says its own name all the time; only trust that right after the chair.
-        if named and (named != self.sur or self.current.role == "chair"):
-            self._pending = None
-            role = self._role(named)
-            return Attribution(named.display, role, self._open(named.display, role, start))
-        if self._pending is not None and self.current.role == "chair":
-            state, self._pending = self._pending, None
-            return Attribution(state.display, self._role(state), self._open(state.display, self._role(state), start))
-        return Attribution(self.current.speaker, self.current.role, None)
+            followed = _FOLLOWED.search(sentence)
+            self._followed = gazetteer().find_in(fold(followed.group("x"))) if followed else None
+            self._pending = state or self._expected_next() or UNIDENTIFIED
+            return self._chair(start)
+        if self.current is None or _CHAIR_ONLY.search(sentence.strip()) or _FLOOR_WORDS.search(sentence):
+            return self._chair(start)
+        thanked = _THANK_NAMED.match(sentence.strip())
+        if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
+            return self._chair(start)  # a delegation may thank the State under review, never itself
+        if self.current.role == "chair":
+            named = self._self_named(sentence, strict=False)
+            if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
+                return self._open_state(named, start)
+            if isinstance(self._pending, State):
+                return self._open_state(self._pending, start)
+            if self._pending == UNIDENTIFIED:
+                self._pending = None
+                return UNIDENTIFIED, "delegation", self._open(UNIDENTIFIED, "delegation", start)
+            return self._chair(start)
+        if opens_utterance:
+            # a missed announcement: a new statement that names its speaker after a pause
+            named = self._self_named(sentence, strict=True)
+            if named is not None and named != self.sur and named.display != self.current.speaker:
+                return self._open_state(named, start)
+        if self.current.speaker == UNIDENTIFIED:
+            named = self._self_named(sentence, strict=True)
+            if named is not None:
+                return self._open_state(named, start)
+        return self.current.speaker, self.current.role, None
+
+    def attribute(self, text: str, start: float, end: float | None = None) -> list[Attribution]:
+        """Split one utterance into the parts each speaker said; times are interpolated within it."""
+        end = start if end is None else end
+        span, length = max(end - start, 0.0), max(len(text), 1)
+        sentences: list[tuple[str, int, int]] = []  # text, start offset, end offset
+        pos = 0
+        for sentence in (s for s in _SENTENCE.split(text) if s.strip()):
+            at = text.find(sentence, pos)
+            pos = at + len(sentence)
+            sentences.append((sentence, at, pos))
+        # a bare "Thank you." or salutation belongs with what follows it; "I thank you." with what came before
+        merged: list[tuple[str, int, int]] = []
+        lead_in: int | None = None
+        for sentence, at, stop in sentences:
+            s = sentence.strip()
+            if _CLOSING.match(s) and lead_in is None:
+                if merged:
+                    merged[-1] = (text[merged[-1][1] : stop], merged[-1][1], stop)
+                else:
+                    merged.append((sentence, at, stop))
+            elif _THANKS.match(s) or _CLOSING.match(s) or not _SALUTATION.sub("", s).strip(" .,!"):
+                lead_in = at if lead_in is None else lead_in  # "Thank you, Madam President." opens what follows
+            else:
+                begin = at if lead_in is None else lead_in
+                merged.append((text[begin:stop], begin, stop))
+                lead_in = None
+        if lead_in is not None:  # the utterance ended on thanks: the current speaker's
+            if merged:
+                merged[-1] = (text[merged[-1][1] :], merged[-1][1], len(text))
+            else:
+                merged.append((text[lead_in:], lead_in, len(text)))
+        parts: list[Attribution] = []
+        part_at = 0  # character offset where the last part starts
+        for i, (sentence, at, pos) in enumerate(merged):
+            s_start = round(start + span * at / length, 2)
+            s_end = round(start + span * pos / length, 2)
+            bare = _THANKS.sub("", _CLOSING.sub("", sentence.strip())).strip()
+            if not bare and self.current is not None:
+                speaker, role, turn = self.current.speaker, self.current.role, None
+            else:
+                speaker, role, turn = self._sentence(sentence, s_start, opens_utterance=i == 0)
+            if parts and parts[-1].speaker == speaker and turn is None:
+                last = parts[-1]
+                parts[-1] = Attribution(text[part_at:pos], last.start, s_end, speaker, role, last.new_turn)
+            else:
+                part_at = at
+                parts.append(Attribution(sentence, s_start, s_end, speaker, role, turn))
+        return parts

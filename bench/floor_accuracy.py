@@ -1,0 +1,191 @@
+"""Floor-tracking accuracy on scripted sessions, as text and as synthesised speech through `uprwatch replay`.
+
+    .venv/bin/python bench/floor_accuracy.py            # text
+    .venv/bin/python bench/floor_accuracy.py --audio    # also espeak-ng audio (needs espeak-ng)
+
+Scripts: ../shared/eval/dev-session-script.jsonl and bench/data/hard-session-script.jsonl (misheard
+announcement, a chair naming two States, a delegation that never says its name, a terse chair, a
+State quoted inside another's statement). Each runs with and without the `[floor] speakers` list.
+Reported: the share of delegation and State-under-review utterances attributed to the right State, and
+the share of turns whose start is within 2 s of the truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe
+from uprwatch.matching.floor_tracker import FloorTracker
+from uprwatch.matching.gazetteer import gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = {
+    "dev": ROOT.parent / "shared" / "eval" / "dev-session-script.jsonl",
+    "hard": ROOT / "bench" / "data" / "hard-session-script.jsonl",
+}
+MATRIX = ROOT.parent / "shared" / "data" / "upr" / "ohchr-matrix" / "china-cycle3-2018.docx"
+VOICES = ["en-gb-x-rp", "en-us", "en-gb", "en-gb-scotland", "en-029", "en-us+m3", "en+f3", "en-gb-x-gbcwmd", "en+m5"]
+RATE = 16_000
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def display(name: str) -> str:
+    return "Chair" if name == "President" else gazetteer().lookup(name).display
+
+
+def listed(script: list[dict]) -> list[str]:
+    return list(dict.fromkeys(line["speaker"] for line in script if line["role"] == "delegation"))
+
+
+def score(truth: list[dict], utterances: list[dict], turns: list[dict]) -> tuple[float, float, list[str]]:
+    """Attribution share over non-chair utterances (by midpoint) and turn-start share within 2 s."""
+
+    def truth_at(t: float) -> dict:
+        return min(
+            truth,
+            key=lambda line: (
+                0 if line["start"] <= t <= line["end"] else min(abs(t - line["start"]), abs(t - line["end"]))
+            ),
+        )
+
+    right = total = 0
+    misses = []
+    for u in utterances:
+        line = truth_at((u["start"] + u["end"]) / 2)
+        if line["role"] == "chair":
+            continue
+        total += 1
+        if u["speaker"] == display(line["speaker"]):
+            right += 1
+        else:
+            misses.append(f"{u['start']:.1f}s {display(line['speaker'])} heard as {u['speaker']}: {u['text'][:60]!r}")
+    starts = [
+        line for i, line in enumerate(truth) if i == 0 or display(truth[i - 1]["speaker"]) != display(line["speaker"])
+    ]
+    on_time = sum(
+        any(t["speaker"] == display(line["speaker"]) and abs(t["start"] - line["start"]) <= 2 for t in turns)
+        for line in starts
+    )
+    for line in starts:
+        if not any(t["speaker"] == display(line["speaker"]) and abs(t["start"] - line["start"]) <= 2 for t in turns):
+            misses.append(f"turn of {display(line['speaker'])} at {line['start']:.1f}s not found within 2 s")
+    return right / max(total, 1), on_time / max(len(starts), 1), misses
+
+
+def run_text(script: list[dict], speakers: list[str] | None) -> tuple[float, float, list[str]]:
+    tracker = FloorTracker("China", speakers)
+    truth, utterances, turns = [], [], []
+    for i, line in enumerate(script):
+        truth.append({**line, "start": float(i), "end": float(i) + 0.99})
+        for part in tracker.attribute(line["text"], float(i), float(i) + 0.99):
+            utterances.append({"speaker": part.speaker, "start": part.start, "end": part.end, "text": part.text})
+            if part.new_turn:
+                turns.append({"speaker": part.new_turn.speaker, "start": part.new_turn.start})
+    return score(truth, utterances, turns)
+
+
+def synthesise(script: list[dict], folder: Path, seed: int) -> tuple[Path, list[dict]]:
+    """One voice per speaker, 0.5–1.5 s pauses between statements; returns the WAV and the true timeline."""
+    rng = random.Random(seed)
+    voice_of: dict[str, str] = {}
+    pieces = [np.zeros(RATE, dtype=np.int16)]
+    at = 1.0
+    truth = []
+    for n, line in enumerate(script):
+        voice = voice_of.setdefault(line["speaker"], VOICES[len(voice_of) % len(VOICES)])
+        raw = folder / f"{n}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), line["text"]], check=True)
+        with wave.open(str(raw)) as w:
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+            rate = w.getframerate()
+        voiced = np.flatnonzero(np.abs(pcm) > 300)
+        pcm = pcm[voiced[0] : voiced[-1] + 1]
+        pcm = np.interp(np.arange(0, len(pcm), rate / RATE), np.arange(len(pcm)), pcm).astype(np.int16)
+        truth.append({**line, "start": round(at, 2), "end": round(at + len(pcm) / RATE, 2)})
+        pause = rng.uniform(0.5, 1.5)
+        pieces += [pcm, np.zeros(int(pause * RATE), dtype=np.int16)]
+        at += len(pcm) / RATE + pause
+    out = folder / "session.wav"
+    with wave.open(str(out), "w") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.concatenate(pieces).tobytes())
+    return out, truth
+
+
+def run_audio(script: list[dict], speakers: list[str] | None, audio: Path, truth: list[dict], folder: Path, model: str):
+    session = folder / f"session-{bool(speakers)}.toml"
+    floor = f"[floor]\nspeakers = {json.dumps(speakers)}\n" if speakers else ""
+    session.write_text(
+        f'[session]\nid = "floor-bench"\nstate_under_review = "China"\nsource = "{audio}"\n'
+        f'[corpus]\nrecommendations = ["{MATRIX}"]\n{floor}[transcription]\nmodel = "{model}"\n'
+    )
+    events = folder / f"events-{bool(speakers)}.jsonl"
+    exe = Path(sys.executable).parent / "uprwatch"
+    subprocess.run(
+        [
+            str(exe),
+            "replay",
+            "--session",
+            str(session),
+            "--events",
+            str(events),
+            "--db",
+            f"sqlite:///{folder / 'db.sqlite'}",
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    rows = load(events)
+    return score(truth, [e for e in rows if e["type"] == "utterance"], [e for e in rows if e["type"] == "turn"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--audio", action="store_true")
+    parser.add_argument("--model", default="embedded:base")
+    args = parser.parse_args()
+    print(f"machine: {describe()}")
+    if args.audio and not shutil.which("espeak-ng"):
+        print("error: --audio needs espeak-ng (Debian: apt-get install espeak-ng)", file=sys.stderr)
+        return 2
+    for name, path in SCRIPTS.items():
+        script = load(path)
+        for with_list in (False, True):
+            speakers = listed(script) if with_list else None
+            label = f"{name:<5} {'with list   ' if with_list else 'without list'}"
+            attribution, starts, misses = run_text(script, speakers)
+            print(f"text  {label}: utterances right {attribution:.1%}, turn starts within 2 s {starts:.1%}")
+            for miss in misses:
+                print(f"      {miss}")
+        if args.audio:
+            with tempfile.TemporaryDirectory() as tmp:
+                audio, truth = synthesise(script, Path(tmp), seed=len(script))
+                for with_list in (False, True):
+                    speakers = listed(script) if with_list else None
+                    label = f"{name:<5} {'with list   ' if with_list else 'without list'}"
+                    attribution, starts, misses = run_audio(script, speakers, audio, truth, Path(tmp), args.model)
+                    print(f"audio {label}: utterances right {attribution:.1%}, turn starts within 2 s {starts:.1%}")
+                    for miss in misses:
+                        print(f"      {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
