@@ -20,9 +20,9 @@ from uprwatch.config.session_file import load_session_file
 from uprwatch.matching.corpus_loader import load_corpus
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.matcher import Matcher
-from uprwatch.transcribe.file_source import FileSource
 from uprwatch.transcribe.pipeline import transcribe_source
 from uprwatch.transcribe.sources import open_source
+from uprwatch.transcribe.types import StreamGap
 from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 
@@ -50,7 +50,7 @@ def _replay(
     )
     for problem in corpus.problems[:5]:
         _note(f"corpus: {problem}")
-    src = open_source(spec, realtime=realtime)
+    src = open_source(spec, realtime=realtime, language=settings.session.language, until=settings.session.end)
     model_spec = model or settings.model
     _note(f"loading Whisper model {model_spec} …")
     engine = WhisperEngine(model_spec, settings.whisper_language)
@@ -95,11 +95,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
-    source = FileSource(args.audio)
-    engine = WhisperEngine(args.model, args.language)
+    source = open_source(args.audio, language=args.language)
+    engine = WhisperEngine(args.model, None if args.language == "floor" else args.language)
 
     async def run() -> None:
         async for u in transcribe_source(source, engine):
+            if isinstance(u, StreamGap):
+                gap = {"gap": True, "start": u.start, "end": u.end, "reason": u.reason}
+                print(json.dumps(gap) if args.json else f"[{u.start:8.2f} → {u.end:8.2f}]  (no audio: {u.reason})")
+                continue
             if args.json:
                 print(
                     json.dumps(
@@ -218,9 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("transcribe", help="print the utterances in an audio file with start/end times")
-    p.add_argument("audio")
+    p.add_argument("audio", help="audio/video file or HLS .m3u8 URL")
     p.add_argument("--model", default=defaults.DEFAULT_MODEL)
-    p.add_argument("--language", default="en", help="language code, e.g. en, fr (default en)")
+    p.add_argument("--language", default="en", help="en, fr, es, ru, zh, ar, or floor (default en)")
     p.add_argument("--json", action="store_true", help="one JSON object per utterance")
     p.set_defaults(func=cmd_transcribe)
 

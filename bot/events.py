@@ -41,7 +41,7 @@ class EventFactory:
         return self._event("session_ended", title=title, state_under_review=state_under_review, source=source)
 
     def stream_gap(self, start: float, end: float, reason: str) -> Event:
-        return self._event("stream_gap", start=start, end=end, reason=reason)
+        return self._event("stream_gap", start=round(start, 2), end=round(end, 2), reason=reason)
 
     def turn(self, turn: Turn) -> Event:
         return self._event("turn", speaker=turn.speaker, role=turn.role, start=turn.start)

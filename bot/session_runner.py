@@ -18,6 +18,7 @@ from uprwatch.matching.keywords import KeywordWatch
 from uprwatch.matching.matcher import Matcher, windows
 from uprwatch.transcribe.pipeline import transcribe_source
 from uprwatch.transcribe.sources import Source
+from uprwatch.transcribe.types import StreamGap
 from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 LAG_EVERY_S = 30.0  # stream seconds between lag reports in real-time runs
@@ -53,7 +54,8 @@ class SessionRunner:
         self.sinks = list(sinks)
         self.realtime = realtime
         s = settings.session
-        origin = s.start or datetime.now(ZoneInfo(s.timezone))
+        # A recording replays on the session's own clock; a live stream's time 0 is when it was opened.
+        origin = (None if getattr(source, "live", False) else s.start) or datetime.now(ZoneInfo(s.timezone))
         self.events = EventFactory(s.id, s.timezone, origin)
         self.floor = FloorTracker(s.state_under_review, settings.speakers)
         self.matcher = Matcher(corpus.items, settings.min_score)
@@ -74,6 +76,9 @@ class SessionRunner:
         alerted: set[str] = set()  # refs already alerted in this turn
         try:
             async for heard in transcribe_source(self.source, self.engine):
+                if isinstance(heard, StreamGap):
+                    self._emit(self.events.stream_gap(heard.start, heard.end, heard.reason))
+                    continue
                 for said in self.floor.attribute(heard.text, heard.start, heard.end):
                     utterance = replace(heard, text=said.text, start=said.start, end=said.end)
                     if said.new_turn:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from uprwatch.transcribe.segmenter import StreamingSegmenter
 from uprwatch.transcribe.sources import Source
-from uprwatch.transcribe.types import AudioChunk, SpeechChunk, Utterance
+from uprwatch.transcribe.types import AudioChunk, SpeechChunk, StreamGap, Utterance
 from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 AUDIO_QUEUE = 64  # 0.5 s chunks: 32 s of audio waiting for the segmenter at most
@@ -23,8 +23,11 @@ async def _drain(queue: asyncio.Queue[object]) -> AsyncIterator[object]:
 
 async def transcribe_source(
     source: Source, engine: WhisperEngine, segmenter: StreamingSegmenter | None = None
-) -> AsyncIterator[Utterance]:
-    """Utterances from a source; a source failure is raised after everything before it was transcribed."""
+) -> AsyncIterator[Utterance | StreamGap]:
+    """Utterances, and the gaps the source reported, in stream order.
+
+    A source failure is raised after everything before it was transcribed.
+    """
     segmenter = segmenter or StreamingSegmenter()
     audio: asyncio.Queue[object] = asyncio.Queue(AUDIO_QUEUE)
     speech: asyncio.Queue[object] = asyncio.Queue(SPEECH_QUEUE)
@@ -39,6 +42,11 @@ async def transcribe_source(
     async def segment() -> None:
         try:
             async for chunk in _drain(audio):
+                if isinstance(chunk, StreamGap):  # speech cannot run across lost audio
+                    for piece in segmenter.flush():
+                        await speech.put(piece)
+                    await speech.put(chunk)
+                    continue
                 assert isinstance(chunk, AudioChunk)
                 for piece in await asyncio.to_thread(segmenter.feed, chunk):
                     await speech.put(piece)
@@ -51,6 +59,9 @@ async def transcribe_source(
     segmenting = asyncio.create_task(segment())
     try:
         async for piece in _drain(speech):
+            if isinstance(piece, StreamGap):
+                yield piece
+                continue
             assert isinstance(piece, SpeechChunk)
             utterance = await asyncio.to_thread(engine.transcribe, piece)
             if utterance is not None:

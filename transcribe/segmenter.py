@@ -33,6 +33,9 @@ class StreamingSegmenter:
         self.s = settings or SegmenterSettings()
         self.sr = sample_rate
         self._session = get_vad_model().session
+        self._reset()
+
+    def _reset(self) -> None:
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros(CONTEXT, dtype=np.float32)
@@ -60,11 +63,11 @@ class StreamingSegmenter:
         return out
 
     def flush(self) -> list[SpeechChunk]:
-        """End of stream: close the open segment, if any."""
-        if self._speech_start is None:
-            return []
-        chunk = self._cut(self._speech_start, self._buf_at + len(self._buf))
-        self._speech_start = None
+        """End of stream or a gap in it: close the open segment, if any, and start afresh."""
+        chunk = None
+        if self._speech_start is not None:
+            chunk = self._cut(self._speech_start, self._buf_at + len(self._buf))
+        self._reset()
         return [chunk] if chunk else []
 
     def _score(self, frame: Samples) -> float:

@@ -40,3 +40,12 @@ class Utterance:
     end: float
     confidence: float
     language: str | None
+
+
+@dataclass(frozen=True)
+class StreamGap:
+    """Stream time during which no audio arrived, and why (an outage, a lost or damaged segment)."""
+
+    start: float
+    end: float
+    reason: str
