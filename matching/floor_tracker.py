@@ -23,7 +23,7 @@ CURRENT_NAME_SCORE = 75.0  # "I thank Chili" after Chile spoke
 _ANNOUNCE = [
     re.compile(p, re.I)
     for p in (
-        r"\bgive the floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
+        r"\bgive (?:\w+ )?(?:the|a) floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
         r"\bgive the flo\w+ (?P<x>[^.;!?]+)",  # as heard: "give the floater Chili"
         r"\bfloor (?:is |now )*\S*(?:given|passed|goes) (?:back |now )*to (?P<x>[^.;!?]+)",
         r"\bnext speaker (?:on (?:the|my) list )?is (?P<x>[^.;!?]+)",
@@ -59,11 +59,11 @@ _CHAIR_ONLY = re.compile(
 )
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
 _THANK_NAMED = re.compile(
-    r"^i thank (?:the )?(?:distinguished )?"
+    r"^i thank (?:the |my )?(?:distinguished )?"
     r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+")
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
 _CLOSING = re.compile(r"^i thank you(?: very much)?[.!]?$", re.I)
 _COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
