@@ -14,7 +14,7 @@ import io
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,6 +25,9 @@ import numpy as np
 from uprwatch.config.defaults import SAMPLE_RATE
 from uprwatch.config.errors import UserError
 from uprwatch.transcribe.types import AudioChunk, StreamGap
+from uprwatch.transcribe.unwebtv import ResolveFault
+
+Resolver = Callable[[httpx.AsyncClient], Awaitable[str]]
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +111,10 @@ class HlsSource:
         until: datetime | None = None,
         retry: RetryPolicy | None = None,
         seed: int | None = None,
+        resolver: Resolver | None = None,
     ):
         self.url = url
+        self._resolver = resolver  # finds the master playlist again at each reconnect (pages, Kaltura)
         self.language = language
         self.until = until
         self.retry = retry or RetryPolicy()
@@ -129,17 +134,24 @@ class HlsSource:
         except httpx.HTTPError as exc:
             raise StreamFault(f"network error: {exc.__class__.__name__}") from None
         if response.status_code >= 400:
-            raise StreamFault(f"HTTP {response.status_code} for {url.rsplit('/', 1)[-1]}")
+            raise StreamFault(f"HTTP {response.status_code} for {httpx.URL(url).path.rsplit('/', 1)[-1]}")
         return response
 
     async def _media_playlist(self, client: httpx.AsyncClient) -> m3u8.M3U8:
         if self._media_url is None:
-            first = m3u8.loads((await self._get(client, self.url)).text, uri=self.url)
+            try:
+                master_url = await self._resolver(client) if self._resolver else self.url
+            except ResolveFault as fault:
+                raise StreamFault(str(fault)) from None
+            response = await self._get(client, master_url)
+            base = str(response.url)  # after redirects: renditions are relative to where the playlist is
+            first = m3u8.loads(response.text, uri=base)
             if not first.is_variant:
-                self._media_url = self.url
+                self._media_url = base
                 return first
             self._media_url = choose_rendition(first, self.language)
-        return m3u8.loads((await self._get(client, self._media_url)).text, uri=self._media_url)
+        response = await self._get(client, self._media_url)
+        return m3u8.loads(response.text, uri=str(response.url))
 
     async def _segment(self, client: httpx.AsyncClient, url: str) -> bytes:
         try:
