@@ -20,7 +20,7 @@ from uprwatch.config.session_file import load_session_file
 from uprwatch.matching.corpus_loader import load_corpus
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.matcher import Matcher
-from uprwatch.transcribe.pipeline import transcribe_source
+from uprwatch.transcribe.pipeline import CatchUp, transcribe_source
 from uprwatch.transcribe.sources import open_source
 from uprwatch.transcribe.types import StreamGap
 from uprwatch.transcribe.whisper_engine import WhisperEngine
@@ -59,7 +59,12 @@ def _replay(
     events_file = EventsFile(events_path) if events_path else None
     if events_file:
         sinks.append(events_file)
-    runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime)
+    fallback = None
+    if settings.catch_up == "smaller_model":
+        _note(f"loading fallback model {settings.fallback_model} for catching up …")
+        fallback = WhisperEngine(settings.fallback_model, settings.whisper_language)
+    catch_up = CatchUp(settings.catch_up, settings.max_lag_s, fallback)
+    runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime, catch_up=catch_up)
     runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
     try:
         summary = asyncio.run(runner.run())

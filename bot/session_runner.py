@@ -16,7 +16,7 @@ from uprwatch.matching.corpus import Corpus
 from uprwatch.matching.floor_tracker import FloorTracker
 from uprwatch.matching.keywords import KeywordWatch
 from uprwatch.matching.matcher import Matcher, windows
-from uprwatch.transcribe.pipeline import transcribe_source
+from uprwatch.transcribe.pipeline import CatchUp, transcribe_source
 from uprwatch.transcribe.sources import Source
 from uprwatch.transcribe.types import StreamGap
 from uprwatch.transcribe.whisper_engine import WhisperEngine
@@ -47,7 +47,9 @@ class SessionRunner:
         corpus: Corpus,
         sinks: Sequence[Sink],
         realtime: bool = False,
+        catch_up: CatchUp | None = None,
     ):
+        self.catch_up = catch_up
         self.settings = settings
         self.source = source
         self.engine = engine
@@ -75,7 +77,7 @@ class SessionRunner:
         carry = ""  # last sentence of the previous utterance in this turn
         alerted: set[str] = set()  # refs already alerted in this turn
         try:
-            async for heard in transcribe_source(self.source, self.engine):
+            async for heard in transcribe_source(self.source, self.engine, catch_up=self.catch_up):
                 if isinstance(heard, StreamGap):
                     self._emit(self.events.stream_gap(heard.start, heard.end, heard.reason))
                     continue
@@ -104,8 +106,10 @@ class SessionRunner:
                             self._emit(self.events.keyword(hit, said.speaker, utterance.start, utterance.end))
                     pieces = windows(utterance.text)
                     carry = pieces[-1].text if pieces else ""
-                if self.realtime and heard.end >= next_lag_report:
-                    self._emit(self.events.lag(max(0.0, time.monotonic() - opened - heard.end)))
+                received = getattr(self.source, "stream_time", None)  # live sources: audio fetched so far
+                if (received is not None or self.realtime) and heard.end >= next_lag_report:
+                    now = received if received is not None else time.monotonic() - opened
+                    self._emit(self.events.lag(max(0.0, now - heard.end)))
                     next_lag_report = heard.end + LAG_EVERY_S
         except UserError as exc:
             summary.error = str(exc)

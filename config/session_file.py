@@ -13,6 +13,7 @@ from uprwatch.config import defaults
 from uprwatch.config.errors import UserError
 
 LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar", "floor")
+CATCH_UP_POLICIES = ("queue", "skip_to_live", "smaller_model")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class SessionFile:
     model: str
     whisper_language: str | None
     min_score: float
+    catch_up: str = "queue"
+    max_lag_s: float = 30.0
+    fallback_model: str = "embedded:tiny.en"
     keywords: list[str] = field(default_factory=list)
 
 
@@ -49,7 +53,7 @@ _SCHEMA: dict[str, set[str]] = {
     "session": {"id", "title", "state_under_review", "start", "end", "timezone", "source", "language"},
     "corpus": {"recommendations", "advance_questions"},
     "floor": {"speakers"},
-    "transcription": {"model", "language"},
+    "transcription": {"model", "language", "catch_up", "max_lag_s", "fallback_model"},
     "alerts": {"min_score", "keywords"},
 }
 
@@ -170,6 +174,9 @@ def load_session_file(path: str | Path) -> SessionFile:
     t = _Reader(path, "transcription", raw.get("transcription", {}))
     a = _Reader(path, "alerts", raw.get("alerts", {}))
     whisper_language = t.text("language") or (None if language == "floor" else language)
+    catch_up = t.text("catch_up", "queue") or "queue"
+    if catch_up not in CATCH_UP_POLICIES:
+        t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}")
     return SessionFile(
         path=path,
         session=session,
@@ -179,4 +186,7 @@ def load_session_file(path: str | Path) -> SessionFile:
         whisper_language=whisper_language,
         min_score=a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100),
         keywords=a.names("keywords"),
+        catch_up=catch_up,
+        max_lag_s=t.number("max_lag_s", 30.0, 1, 3600),
+        fallback_model=t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en",
     )

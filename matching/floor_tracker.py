@@ -15,7 +15,6 @@ from uprwatch.matching.gazetteer import State, fold, gazetteer
 
 CHAIR = "Chair"
 UNIDENTIFIED = "Unidentified delegation"
-ROLES = ("chair", "delegation", "state_under_review")
 LIST_PRIOR_SCORE = 55.0  # a heard name this close to the listed next speaker is taken to be that speaker
 CURRENT_NAME_SCORE = 75.0  # "I thank Chili" after Chile spoke
 

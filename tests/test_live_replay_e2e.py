@@ -37,4 +37,6 @@ def test_live_replay_records_the_gap_and_keeps_transcribing(tmp_path):
     assert [e["speaker"] for e in events if e["type"] == "turn"][:4] == ["Chair", "China", "Chair", "Germany"]
     assert ("Germany", "S.3") in {(e["speaker"], e["ref"]) for e in events if e["type"] == "match"}
     assert "⚠ stream gap 24.0–26.0 s: HTTP 404 for segment" in result.stdout
+    lags = [e for e in events if e["type"] == "lag"]
+    assert lags and all(set(e) == {"type", "session", "at", "behind"} and e["behind"] >= 0 for e in lags)
     assert any("/en/" in r for r in origin.requests) and not any("/fr/" in r for r in origin.requests)

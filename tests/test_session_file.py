@@ -64,6 +64,10 @@ def test_relative_corpus_path_resolves_against_session_folder(tmp_path, monkeypa
             "[alerts] min_score: must be a number from 0 to 100",
         ),
         ('[session]\nid = "x"\nstate_under_review = "China"\n[ui]\ntheme = "dark"\n', "unknown table [ui]"),
+        (
+            '[session]\nid = "x"\nstate_under_review = "China"\n[transcription]\ncatch_up = "panic"\n',
+            "catch_up: must be one of queue",
+        ),
     ],
 )
 def test_bad_session_files_name_file_key_and_problem(tmp_path, text, expected):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from uprwatch.transcribe.segmenter import StreamingSegmenter
 from uprwatch.transcribe.sources import Source
@@ -16,19 +17,36 @@ SPEECH_QUEUE = 16  # speech chunks waiting for Whisper
 _END = object()
 
 
+@dataclass(frozen=True)
+class CatchUp:
+    """What to do when transcription falls more than `max_lag_s` behind a live source.
+
+    queue: transcribe everything, late (memory stays bounded: a full queue stops reading, and a live
+    source then records what it missed as a gap); skip_to_live: drop the speech that is too old, as a
+    gap, and carry on at the live edge; smaller_model: transcribe with `fallback` until the lag has
+    halved.
+    """
+
+    policy: str = "queue"
+    max_lag_s: float = 30.0
+    fallback: WhisperEngine | None = None
+
+
 async def _drain(queue: asyncio.Queue[object]) -> AsyncIterator[object]:
     while (item := await queue.get()) is not _END:
         yield item
 
 
 async def transcribe_source(
-    source: Source, engine: WhisperEngine, segmenter: StreamingSegmenter | None = None
+    source: Source, engine: WhisperEngine, segmenter: StreamingSegmenter | None = None, catch_up: CatchUp | None = None
 ) -> AsyncIterator[Utterance | StreamGap]:
     """Utterances, and the gaps the source reported, in stream order.
 
     A source failure is raised after everything before it was transcribed.
     """
     segmenter = segmenter or StreamingSegmenter()
+    catch_up = catch_up or CatchUp()
+    hurrying = False  # smaller_model: the fallback engine is in use
     audio: asyncio.Queue[object] = asyncio.Queue(AUDIO_QUEUE)
     speech: asyncio.Queue[object] = asyncio.Queue(SPEECH_QUEUE)
 
@@ -58,14 +76,31 @@ async def transcribe_source(
     reader = asyncio.create_task(read())
     segmenting = asyncio.create_task(segment())
     try:
+        skipped: StreamGap | None = None
         async for piece in _drain(speech):
             if isinstance(piece, StreamGap):
+                if skipped is not None:  # keep stream order: what was skipped came first
+                    yield skipped
+                    skipped = None
                 yield piece
                 continue
             assert isinstance(piece, SpeechChunk)
-            utterance = await asyncio.to_thread(engine.transcribe, piece)
+            received = getattr(source, "stream_time", None)  # live sources say how much audio has arrived
+            lag = received - piece.end if received is not None else 0.0
+            if catch_up.policy == "skip_to_live" and lag > catch_up.max_lag_s:
+                start = skipped.start if skipped else piece.start
+                skipped = StreamGap(start, piece.end, f"skipped to live: transcription was {lag:.0f} s behind")
+                continue
+            if skipped is not None:
+                yield skipped
+                skipped = None
+            if catch_up.policy == "smaller_model" and catch_up.fallback is not None:
+                hurrying = lag > catch_up.max_lag_s or (hurrying and lag > catch_up.max_lag_s / 2)
+            utterance = await asyncio.to_thread((catch_up.fallback if hurrying else engine).transcribe, piece)
             if utterance is not None:
                 yield utterance
+        if skipped is not None:
+            yield skipped
         await segmenting
         await reader  # re-raises a source failure, now that earlier audio is done
     finally:
