@@ -55,7 +55,8 @@ def predict(matcher: Matcher, pieces: list[str]) -> list[str]:
         for m in matcher.match_text(text, carry=carry):
             if m.ref not in ids and not set(m.group) & set(ids):
                 ids.append(m.ref)
-        carry = windows(text)[-1].text if windows(text) else ""
+        pieces = windows(text)
+        carry = pieces[-1].text if pieces else ""
     return ids
 
 

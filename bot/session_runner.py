@@ -57,7 +57,7 @@ class SessionRunner:
         self.realtime = realtime
         s = settings.session
         # A recording replays on the session's own clock; a live stream's time 0 is when it was opened.
-        origin = (None if getattr(source, "live", False) else s.start) or datetime.now(ZoneInfo(s.timezone))
+        origin = (None if source.live else s.start) or datetime.now(ZoneInfo(s.timezone))
         self.events = EventFactory(s.id, s.timezone, origin)
         self.floor = FloorTracker(s.state_under_review, settings.speakers)
         self.matcher = Matcher(corpus.items, settings.min_score)
@@ -106,9 +106,9 @@ class SessionRunner:
                             self._emit(self.events.keyword(hit, said.speaker, utterance.start, utterance.end))
                     pieces = windows(utterance.text)
                     carry = pieces[-1].text if pieces else ""
-                received = getattr(self.source, "stream_time", None)  # live sources: audio fetched so far
-                if (received is not None or self.realtime) and heard.end >= next_lag_report:
-                    now = received if received is not None else time.monotonic() - opened
+                if (self.source.live or self.realtime) and heard.end >= next_lag_report:
+                    # behind what a live source has received, or behind the clock of a paced replay
+                    now = self.source.stream_time if self.source.live else time.monotonic() - opened
                     self._emit(self.events.lag(max(0.0, now - heard.end)))
                     next_lag_report = heard.end + LAG_EVERY_S
         except UserError as exc:

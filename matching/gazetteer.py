@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from uprwatch.matching.normalise import fold_text
 
 DATA = Path(__file__).resolve().parent / "data" / "states.tsv"
 FUZZY_CUTOFF = 88.0
@@ -23,12 +23,9 @@ class State:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: the key every name is compared on."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[’'`]", "", text).replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return re.sub(r"^the ", "", text.strip())
+    """The key every name is compared on: folded text without apostrophes, "&" as "and", no leading "the"."""
+    text = fold_text(text.replace("&", " and ")).replace("'", "")
+    return re.sub(r"^the ", "", text)
 
 
 class Gazetteer:

@@ -62,6 +62,7 @@ class MatchIndex:
         self.keys = keys
         self.owner = np.array(owner, dtype=np.int32)
         self._key_kinds = self.kinds[self.owner] if len(owner) else np.array([], dtype=str)
+        self._kind_masks: dict[tuple[str, ...], np.ndarray] = {}  # per kinds asked for, computed once
         postings: dict[str, list[int]] = defaultdict(list)
         for k, text in enumerate(keys):
             for stem in set(text.split()):
@@ -109,7 +110,9 @@ class MatchIndex:
         weight = np.zeros(len(self.keys), dtype=np.float32)
         for key in keys:
             weight[self._postings[key]] += self._idf[key]
-        weight[~np.isin(self._key_kinds, kinds)] = 0
+        if kinds not in self._kind_masks:
+            self._kind_masks[kinds] = ~np.isin(self._key_kinds, kinds)
+        weight[self._kind_masks[kinds]] = 0
         hits = np.flatnonzero(weight)
         if len(hits) > CANDIDATES:
             hits = hits[np.argpartition(-weight[hits], CANDIDATES)[:CANDIDATES]]

@@ -63,6 +63,8 @@ class FileSource:
         self.path = Path(path)
         self.realtime = realtime
         self.description = str(self.path)
+        self.live = False
+        self.stream_time = 0.0
         _open(self.path).close()  # fail now, before the pipeline starts, on a missing or unreadable file
 
     async def chunks(self) -> AsyncIterator[AudioChunk]:
@@ -75,4 +77,5 @@ class FileSource:
                 return
             if self.realtime:
                 await asyncio.sleep(max(0.0, chunk.end - (time.monotonic() - opened)))
+            self.stream_time = chunk.end
             yield chunk

@@ -82,7 +82,7 @@ def choose_rendition(master: m3u8.M3U8, language: str) -> str:
 def decode_segment(data: bytes, resampler: av.AudioResampler) -> np.ndarray:
     """16 kHz mono float32 samples of one media segment (MPEG-TS, AAC or any container FFmpeg reads)."""
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.audio:
                 raise StreamFault("segment has no audio track")
             pieces = [
@@ -204,7 +204,9 @@ class HlsSource:
                     fresh = [(seq, seg) for seq, seg in numbered if self._last_seq is None or seq > self._last_seq]
                     if fresh and outage is not None:
                         gap_start, since, reason = outage
-                        if restarted:  # segment numbers say nothing about the time lost; the clock does
+                        if self._last_seq is None:  # nothing played yet: stream time starts with the audio
+                            lost = 0.0
+                        elif restarted:  # segment numbers say nothing about the time lost; the clock does
                             lost = max(0.0, time.monotonic() - since - target)
                         else:  # missed segments, but never more than the outage lasted
                             missed = max(0, fresh[0][0] - (self._last_seq or 0) - 1) * target
@@ -239,6 +241,9 @@ class HlsSource:
                         attempt = 0
                     if playlist.is_endlist:
                         if self._session_over():
+                            if outage is not None:  # the stream never came back before the session ended
+                                gap_start, since, reason = outage
+                                yield StreamGap(gap_start, gap_start + time.monotonic() - since, reason)
                             return
                         raise StreamFault("stream ended before the session's scheduled end")
                     if time.monotonic() - last_new > self.retry.stall_target_durations * target:

@@ -85,8 +85,7 @@ async def transcribe_source(
                 yield piece
                 continue
             assert isinstance(piece, SpeechChunk)
-            received = getattr(source, "stream_time", None)  # live sources say how much audio has arrived
-            lag = received - piece.end if received is not None else 0.0
+            lag = source.stream_time - piece.end if source.live else 0.0  # a file is never "behind"
             if catch_up.policy == "skip_to_live" and lag > catch_up.max_lag_s:
                 start = skipped.start if skipped else piece.start
                 skipped = StreamGap(start, piece.end, f"skipped to live: transcription was {lag:.0f} s behind")
@@ -96,7 +95,8 @@ async def transcribe_source(
                 skipped = None
             if catch_up.policy == "smaller_model" and catch_up.fallback is not None:
                 hurrying = lag > catch_up.max_lag_s or (hurrying and lag > catch_up.max_lag_s / 2)
-            utterance = await asyncio.to_thread((catch_up.fallback if hurrying else engine).transcribe, piece)
+            current = catch_up.fallback if hurrying and catch_up.fallback is not None else engine
+            utterance = await asyncio.to_thread(current.transcribe, piece)
             if utterance is not None:
                 yield utterance
         if skipped is not None:

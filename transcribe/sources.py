@@ -18,6 +18,8 @@ class Source(Protocol):
     """Anything that yields 16 kHz mono chunks with monotonic stream time, and the gaps between them."""
 
     description: str
+    live: bool  # a live stream: its clock is the wall clock, and it can be fallen behind
+    stream_time: float  # stream time up to which audio has been read
 
     def chunks(self) -> AsyncIterator[AudioChunk | StreamGap]: ...
 
