@@ -9,14 +9,21 @@ import logging
 import sys
 from pathlib import Path
 
+from uprwatch.bot.alert_format import AlertFormatter
+from uprwatch.bot.alert_router import AlertRouter
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.corpus_report import inspect_report
 from uprwatch.bot.events_file import EventsFile
-from uprwatch.bot.session_runner import SessionRunner, Sink
+from uprwatch.bot.outbox import Outbox
+from uprwatch.bot.session_runner import RunSummary, SessionRunner, Sink
 from uprwatch.bot.session_store import SessionStore
+from uprwatch.bot.subscriber_store import SubscriberStore
+from uprwatch.bot.telegram_app import TOKEN_ENV, TelegramBot, find_token
+from uprwatch.bot.telegram_commands import BotServices
 from uprwatch.config import defaults, samples
 from uprwatch.config.errors import UserError
-from uprwatch.config.session_file import load_session_file
+from uprwatch.config.session_file import SessionFile, load_session_file
+from uprwatch.matching.corpus import Corpus
 from uprwatch.matching.corpus_loader import load_corpus
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.matcher import Matcher
@@ -28,6 +35,32 @@ from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 def _note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _telegram(settings: SessionFile, store: SessionStore, runner: SessionRunner, corpus: Corpus) -> TelegramBot | None:
+    """The Telegram bot for this session, or None (said once) when no token is configured."""
+    token = find_token(settings.telegram)
+    if token is None:
+        _note(f"Telegram: off (no {TOKEN_ENV}); alerts go to the console, the events file and the session log.")
+        return None
+    s = settings.session
+    formatter = AlertFormatter(runner.events.wall, s.timezone, {i.id: i for i in corpus.items})
+    subscribers, outbox = SubscriberStore(store.engine), Outbox(store.engine)
+    router = AlertRouter(subscribers, outbox, formatter, s.timezone, settings.telegram.digest_minutes * 60)
+    runner.sinks.append(router)
+    services = BotServices(subscribers, outbox, store, router, s, settings.telegram.admins, router.on_queued)
+    return TelegramBot(token, settings.telegram, services)
+
+
+async def _run_with_telegram(runner: SessionRunner, telegram: TelegramBot | None, drain_s: float) -> RunSummary:
+    if telegram is None:
+        return await runner.run()
+    _note(f"Telegram: @{await telegram.start()} is up")
+    try:
+        return await runner.run()
+    finally:
+        if not await telegram.stop(drain_s):
+            _note("Telegram: some alerts are still queued; they go out the next time the bot starts.")
 
 
 def _replay(
@@ -67,7 +100,8 @@ def _replay(
     runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime, catch_up=catch_up)
     runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
     try:
-        summary = asyncio.run(runner.run())
+        telegram = _telegram(settings, store, runner, corpus)
+        summary = asyncio.run(_run_with_telegram(runner, telegram, settings.telegram.drain_s))
     finally:
         store.close()
         if events_file:

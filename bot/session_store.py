@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from sqlalchemy import JSON, Float, Integer, String, create_engine, select
-from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import JSON, Float, Integer, String, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from uprwatch.bot.database import Base, open_database
 from uprwatch.bot.events import Event
-from uprwatch.config.errors import UserError
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class EventRow(_Base):
+class EventRow(Base):
     __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -31,17 +25,7 @@ class SessionStore:
     """Appends events as they happen (one commit each, so a crash loses nothing already emitted)."""
 
     def __init__(self, url: str):
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine = create_engine(url)
-            _Base.metadata.create_all(self.engine)
-        except (ArgumentError, OperationalError) as exc:
-            raise UserError(
-                f"cannot open the session database {url!r} ({exc.__class__.__name__}); give a URL like sqlite:///path/to/file.db"
-            ) from None
-        except ModuleNotFoundError as exc:
-            raise UserError(f"the database driver for {url!r} is not installed ({exc.name}); pip install it") from None
+        self.engine = open_database(url)
 
     def emit(self, event: Event) -> None:
         """Record one event."""
@@ -63,6 +47,31 @@ class SessionStore:
             query = query.where(EventRow.type == type_)
         with Session(self.engine) as db:
             return [dict(row.payload) for row in db.scalars(query)]
+
+    def latest(self, type_: str, limit: int) -> list[Event]:
+        """The last `limit` events of a type across sessions, oldest first."""
+        query = select(EventRow).where(EventRow.type == type_).order_by(EventRow.id.desc()).limit(limit)
+        with Session(self.engine) as db:
+            return [dict(row.payload) for row in reversed(db.scalars(query).all())]
+
+    def sessions(self) -> list[tuple[str, int]]:
+        """Every session in the log with its number of events, most recent first."""
+        query = (
+            select(EventRow.session, func.count(EventRow.id), func.max(EventRow.id))
+            .group_by(EventRow.session)
+            .order_by(func.max(EventRow.id).desc())
+        )
+        with Session(self.engine) as db:
+            return [(session, count) for session, count, _ in db.execute(query)]
+
+    def forget_chat(self, chat_id: int) -> int:
+        """Delete the `alert_sent` records naming a chat; returns how many went."""
+        with Session(self.engine) as db, db.begin():
+            rows = db.scalars(select(EventRow).where(EventRow.type == "alert_sent")).all()
+            ids = [row.id for row in rows if row.payload.get("chat") == chat_id]
+            if ids:
+                db.execute(delete(EventRow).where(EventRow.id.in_(ids)))
+            return len(ids)
 
     def close(self) -> None:
         self.engine.dispose()

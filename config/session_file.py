@@ -35,6 +35,15 @@ class CorpusSettings:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    token_file: Path | None = None  # read when UPRWATCH_TELEGRAM_TOKEN is not set
+    admins: tuple[int, ...] = ()  # Telegram user ids allowed to run /sessions, /broadcast, /stats
+    channels: tuple[int, ...] = ()  # channel chat ids the bot posts matches and turns to
+    digest_minutes: float = 10.0
+    drain_s: float = 120.0  # after the session ends, how long to keep sending what is still queued
+
+
+@dataclass(frozen=True)
 class SessionFile:
     path: Path
     session: SessionSettings
@@ -47,6 +56,7 @@ class SessionFile:
     max_lag_s: float = 30.0
     fallback_model: str = "embedded:tiny.en"
     keywords: list[str] = field(default_factory=list)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
 
 
 _SCHEMA: dict[str, set[str]] = {
@@ -55,6 +65,7 @@ _SCHEMA: dict[str, set[str]] = {
     "floor": {"speakers"},
     "transcription": {"model", "language", "catch_up", "max_lag_s", "fallback_model"},
     "alerts": {"min_score", "keywords"},
+    "telegram": {"token_file", "admins", "channels", "digest_minutes", "drain_s"},
 }
 
 
@@ -98,6 +109,12 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail(key, "must be a list of non-empty strings")
         return [v.strip() for v in value]
+
+    def ids(self, key: str) -> tuple[int, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            self.fail(key, f"must be a list of numeric Telegram ids, like [123456789, -1001234567890]; got {value!r}")
+        return tuple(value)
 
     def when(self, key: str, tz: ZoneInfo) -> datetime | None:
         value = self.data.get(key)
@@ -177,6 +194,15 @@ def load_session_file(path: str | Path) -> SessionFile:
     catch_up = t.text("catch_up", "queue") or "queue"
     if catch_up not in CATCH_UP_POLICIES:
         t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}")
+    tg = _Reader(path, "telegram", raw.get("telegram", {}))
+    token_files = tg.paths("token_file")
+    telegram = TelegramSettings(
+        token_file=token_files[0] if token_files else None,
+        admins=tg.ids("admins"),
+        channels=tg.ids("channels"),
+        digest_minutes=tg.number("digest_minutes", 10, 1, 24 * 60),
+        drain_s=tg.number("drain_s", 120, 0, 24 * 3600),
+    )
     return SessionFile(
         path=path,
         session=session,
@@ -189,4 +215,5 @@ def load_session_file(path: str | Path) -> SessionFile:
         catch_up=catch_up,
         max_lag_s=t.number("max_lag_s", 30.0, 1, 3600),
         fallback_model=t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en",
+        telegram=telegram,
     )

@@ -1,0 +1,79 @@
+"""Events as Telegram messages (HTML parse mode): who, when (Geneva time and stream offset), the quote, and
+what it echoes, always labelled as a machine transcript."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from html import escape
+
+from uprwatch.bot.events import Event
+from uprwatch.bot.match_wording import describe_match
+from uprwatch.matching.corpus import CorpusItem
+
+CAVEAT_PLAIN = "machine transcript — check against the video"
+CAVEAT = f"<i>{CAVEAT_PLAIN}</i>"
+ROLES = {"chair": "chair", "delegation": "delegation", "state_under_review": "State under review"}
+
+
+def stream_offset(seconds: float) -> str:
+    """Stream time as H:MM:SS."""
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+class AlertFormatter:
+    """Knows the session's clock and corpus, and renders each kind of event."""
+
+    def __init__(self, wall_of: Callable[[float], datetime], timezone: str, items: dict[str, CorpusItem]):
+        self.wall_of = wall_of
+        self.place = "Geneva" if timezone == "Europe/Zurich" else timezone
+        self.items = items
+
+    def when(self, start: float) -> str:
+        return f"{self.wall_of(start):%H:%M:%S} {self.place} · stream {stream_offset(start)}"
+
+    def session(self, event: Event) -> str:
+        title, sur = escape(event["title"]), escape(event["state_under_review"])
+        if event["type"] == "session_started":
+            return f"🔴 <b>Live: {title}</b>\nReview of {sur}. Alerts follow as delegations speak."
+        return f"⏹ <b>Ended: {title}</b> (review of {sur})."
+
+    def turn(self, event: Event) -> str:
+        role = ROLES[event["role"]]
+        return f"▶ <b>{escape(event['speaker'])}</b> has the floor ({role}) · {self.when(event['start'])}"
+
+    def utterance(self, event: Event) -> str:
+        clock = f"{self.wall_of(event['start']):%H:%M:%S}"
+        return f"<b>{escape(event['speaker'])}</b> {clock}: {escape(event['text'])}"
+
+    def match(self, event: Event, role: str, answered: bool) -> str:
+        item = self.items.get(event["ref"])
+        line = describe_match(event, item)
+        if event["kind"] == "advance_question" and line.startswith("raises"):
+            line += " — answered" if answered else " — not answered yet"
+        return (
+            f"<b>{escape(event['speaker'])}</b> · {ROLES[role]}\n"
+            f"{self.when(event['start'])}\n"
+            f"<blockquote>{escape(event['quote'].strip())}</blockquote>\n"
+            f"↳ {escape(line)}\n{CAVEAT}"
+        )
+
+    def gap(self, event: Event) -> str:
+        return (
+            f"⚠ Stream interrupted {stream_offset(event['start'])}–{stream_offset(event['end'])} "
+            f"({escape(event['reason'])}); nothing was heard in between."
+        )
+
+    def digest(self, since: float, until: float, lines: Iterable[str]) -> str:
+        head = f"🗒 <b>Digest</b> {self.wall_of(since):%H:%M}–{self.wall_of(until):%H:%M} {self.place}"
+        body = "\n".join(lines) or "No matches and no new speakers."
+        return f"{head}\n{body}\n{CAVEAT}"
+
+    def digest_line(self, event: Event) -> str:
+        clock = f"{self.wall_of(event['start']):%H:%M}"
+        if event["type"] == "turn":
+            return f"{clock} ▶ {escape(event['speaker'])}"
+        quote = escape(event["quote"].strip())
+        line = escape(describe_match(event, self.items.get(event["ref"])))
+        return f"{clock} <b>{escape(event['speaker'])}</b>: “{quote}” ↳ {line}"

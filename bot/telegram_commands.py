@@ -1,0 +1,390 @@
+"""What subscribers and operators can ask the bot, and its answers. Settings changes in groups need a chat
+admin; /sessions, /broadcast and /stats need an operator id from the settings."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, Chat, ChatMember, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from uprwatch.bot.alert_format import CAVEAT
+from uprwatch.bot.alert_router import AlertRouter
+from uprwatch.bot.outbox import Outbox
+from uprwatch.bot.session_store import SessionStore
+from uprwatch.bot.subscriber_store import MODES, SubscriberStore
+from uprwatch.bot.telegram_html import split_html
+from uprwatch.bot.transcript_export import plain_transcript
+from uprwatch.config.session_file import SessionSettings
+from uprwatch.matching.gazetteer import gazetteer
+
+LATEST_SHOWN = 5
+_QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+COMMANDS = [
+    ("start", "what this bot does and what it stores; starts alerts"),
+    ("help", "all commands"),
+    ("follow", "get alerts from the live session, or the next one"),
+    ("mode", "all | matches | digest — live feed, matches only, or a digest"),
+    ("states", "only these delegations, e.g. /states Germany, France (or: all)"),
+    ("keywords", "add|remove|list words to be alerted on"),
+    ("quiet", "22:00-07:00 — deliver silently at night (Geneva time), or off"),
+    ("status", "what is live, the next session, how far behind we are"),
+    ("latest", "the last quotes that matched"),
+    ("stop", "pause alerts (/follow resumes)"),
+    ("forget", "erase everything stored about this chat"),
+]
+ADMIN_COMMANDS = [
+    ("sessions", "sessions in the log; /sessions ID sends a transcript"),
+    ("broadcast", "send a message to every subscriber"),
+    ("stats", "counts of chats and messages"),
+]
+USAGE = {
+    "mode": "Usage: /mode all | matches | digest",
+    "states": "Usage: /states Germany, United Kingdom — or /states all to hear everyone",
+    "keywords": "Usage: /keywords add WORDS | /keywords remove WORDS | /keywords list",
+    "quiet": "Usage: /quiet 22:00-07:00 (Geneva time) or /quiet off",
+    "forget": "Usage: /forget yes — erases this chat's settings and the record of alerts sent to it",
+    "sessions": "Usage: /sessions or /sessions SESSION_ID",
+    "broadcast": "Usage: /broadcast TEXT",
+}
+WELCOME = (
+    "<b>uprwatch</b> follows UN Human Rights Council meetings, above all the Universal Periodic Review, and "
+    "sends you who has the floor and what they say that echoes earlier recommendations or advance questions.\n\n"
+    "Quotes are a <i>machine transcript — check against the video</i>.\n\n"
+    "<b>What we store:</b> this chat's id and the settings you choose here (mode, States, keywords, quiet hours), "
+    "and which alerts were sent to it. No names, no usernames, no phone numbers. /forget erases it all.\n\n"
+    "You now follow the sessions, with matches and speaker changes. /help lists the commands."
+)
+
+
+@dataclass
+class BotServices:
+    """What the command handlers work with, shared through `application.bot_data`."""
+
+    subscribers: SubscriberStore
+    outbox: Outbox
+    store: SessionStore
+    router: AlertRouter
+    session: SessionSettings
+    admins: tuple[int, ...]
+    notify: Callable[[], None]
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
+    return context.bot_data["uprwatch"]
+
+
+def _kind(chat: Chat) -> str:
+    kinds: dict[str, str] = {ChatType.PRIVATE: "private", ChatType.CHANNEL: "channel"}
+    return kinds.get(chat.type, "group")
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_message:
+        for part in split_html(text):
+            await update.effective_message.reply_text(part, parse_mode=ParseMode.HTML)
+
+
+async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group only its admins change settings (an anonymous admin posts as the group itself)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message and message.sender_chat and message.sender_chat.id == chat.id:
+        return True
+    user = update.effective_user
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    if member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR):
+        return True
+    await _reply(update, "Only this group's admins can change its settings.")
+    return False
+
+
+SettingsBody = Callable[[Update, ContextTypes.DEFAULT_TYPE, BotServices, int], Awaitable[None]]
+
+
+def _settings_handler(body: SettingsBody) -> Handler:
+    """Wrap a command that changes a chat's settings: admin check, then the chat is registered."""
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None or not await _may_change(update, context):
+            return
+        services = _services(context)
+        services.subscribers.ensure(chat.id, _kind(chat))
+        await body(update, context, services, chat.id)
+
+    return handler
+
+
+def _admin_handler(body: Callable[[Update, ContextTypes.DEFAULT_TYPE, BotServices], Awaitable[None]]) -> Handler:
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = _services(context)
+        if update.effective_user is None or update.effective_user.id not in services.admins:
+            await _reply(update, "This command is for the operator of this bot.")
+            return
+        await body(update, context, services)
+
+    return handler
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
+    s.subscribers.update(chat_id, following=True, reachable=True)
+    await _reply(update, WELCOME)
+
+
+async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lines = [f"/{name} — {escape(text)}" for name, text in COMMANDS]
+    if update.effective_user and update.effective_user.id in _services(context).admins:
+        lines += ["", "Operator:"] + [f"/{name} — {escape(text)}" for name, text in ADMIN_COMMANDS]
+    await _reply(update, "\n".join(lines))
+
+
+def _live_line(s: BotServices) -> str:
+    status = s.router.status
+    if status.live:
+        line = f"🔴 Live: {escape(status.title)} (review of {escape(status.state_under_review)})"
+        if status.speaker:
+            line += f"\nOn the floor: {escape(status.speaker)}"
+        if status.behind is not None:
+            line += f"\nAlerts are {status.behind:.0f} s behind the stream."
+        return line
+    start = s.session.start
+    if start and start > datetime.now(ZoneInfo(s.session.timezone)):
+        return f"Nothing live. Next: {escape(s.session.title)}, {start:%d %B %Y, %H:%M} Geneva time."
+    return "Nothing live, and no session is scheduled here yet."
+
+
+async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
+    s.subscribers.update(chat_id, following=True)
+    await _reply(update, f"You follow the sessions.\n{_live_line(s)}")
+
+
+async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
+    args = context.args or []
+    if len(args) != 1 or args[0].lower() not in MODES:
+        await _reply(update, USAGE["mode"])
+        return
+    chosen = args[0].lower()
+    s.subscribers.update(chat_id, mode=chosen)
+    what = {
+        "all": "every statement as it is transcribed, plus matches",
+        "matches": "matches and speaker changes",
+        "digest": "a digest of matches and speakers every few minutes",
+    }[chosen]
+    await _reply(update, f"Mode: {chosen} — you get {what}.")
+
+
+def _parse_states(text: str) -> tuple[list[str], list[str]]:
+    """UN short names for the States named (comma-separated, or one per word), and the names not recognised."""
+    pieces = [p.strip() for p in text.split(",") if p.strip()]
+    names, unknown = [], []
+    for piece in pieces:
+        state = gazetteer().lookup(piece)
+        words = piece.split()
+        if state:
+            names.append(state.name)
+        elif len(pieces) == 1 and len(words) > 1 and all(gazetteer().lookup(w) for w in words):
+            names += [state.name for w in words if (state := gazetteer().lookup(w))]
+        else:
+            unknown.append(piece)
+    return list(dict.fromkeys(names)), unknown
+
+
+async def states(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
+    text = " ".join(context.args or []).strip()
+    if not text:
+        current = s.subscribers.get(chat_id)
+        shown = ", ".join(current.states) if current and current.states else "all delegations"
+        await _reply(update, f"You hear from: {escape(shown)}.\n{USAGE['states']}")
+        return
+    if text.lower() == "all":
+        s.subscribers.update(chat_id, states=())
+        await _reply(update, "You hear from all delegations.")
+        return
+    names, unknown = _parse_states(text)
+    if unknown or not names:
+        await _reply(update, f"Not a State I know: {escape(', '.join(unknown) or text)}.\n{USAGE['states']}")
+        return
+    s.subscribers.update(chat_id, states=tuple(names))
+    await _reply(update, f"You hear only from: {escape(', '.join(names))}.")
+
+
+async def keywords(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    action = args[0].lower() if args else ""
+    chat = update.effective_chat
+    if chat is None or action not in ("add", "remove", "list") or (action != "list" and len(args) < 2):
+        await _reply(update, USAGE["keywords"])
+        return
+    s = _services(context)
+    if action == "list":
+        current = s.subscribers.get(chat.id)
+        words = current.keywords if current else ()
+        await _reply(update, "Your keywords: " + (escape(", ".join(words)) if words else "none") + ".")
+        return
+    if not await _may_change(update, context):
+        return
+    current = s.subscribers.ensure(chat.id, _kind(chat))
+    term = " ".join(args[1:]).strip()
+    if action == "add":
+        updated = tuple(dict.fromkeys([*current.keywords, term]))
+    else:
+        updated = tuple(k for k in current.keywords if k.lower() != term.lower())
+    s.subscribers.update(chat.id, keywords=updated)
+    await _reply(update, "Your keywords: " + (escape(", ".join(updated)) if updated else "none") + ".")
+
+
+async def quiet(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
+    text = "".join(context.args or []).strip().lower()
+    if text == "off":
+        s.subscribers.update(chat_id, quiet=None)
+        await _reply(update, "Quiet hours off: alerts ring as usual.")
+    elif _QUIET.match(text) and text[:5] != text[6:]:
+        s.subscribers.update(chat_id, quiet=text)
+        await _reply(update, f"From {text[:5]} to {text[6:]} Geneva time alerts still come, silently.")
+    else:
+        await _reply(update, USAGE["quiet"])
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    s = _services(context)
+    lines = [_live_line(s)]
+    chat = s.subscribers.get(update.effective_chat.id) if update.effective_chat else None
+    if chat:
+        lines.append(
+            f"This chat: {'following' if chat.following else 'paused'}, mode {chat.mode}, "
+            f"States: {escape(', '.join(chat.states) or 'all')}, "
+            f"keywords: {escape(', '.join(chat.keywords) or 'none')}, "
+            f"quiet: {chat.quiet or 'off'}."
+        )
+    else:
+        lines.append("This chat does not follow the sessions; /start to begin.")
+    await _reply(update, "\n".join(lines))
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    s = _services(context)
+    found = [e for e in s.store.latest("match", 50) if e["kind"] != "keyword"][-LATEST_SHOWN:]
+    if not found:
+        await _reply(update, "No matches yet.")
+        return
+    lines = [f"<b>{escape(e['speaker'])}</b> [{escape(e['ref'])}] <i>{escape(e['quote'].strip())}</i>" for e in found]
+    await _reply(update, "\n\n".join(lines) + "\n\n" + CAVEAT)
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
+    s.subscribers.update(chat_id, following=False)
+    await _reply(update, "Paused. /follow resumes; /forget erases this chat's data.")
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if [a.lower() for a in context.args or []] != ["yes"]:
+        await _reply(
+            update,
+            "This erases this chat's settings and the record of what was sent here. "
+            "Send <code>/forget yes</code> to confirm.",
+        )
+        return
+    if not await _may_change(update, context):
+        return
+    s = _services(context)
+    s.subscribers.forget(chat.id)
+    s.outbox.forget(chat.id)
+    s.store.forget_chat(chat.id)
+    await _reply(update, "Erased. Nothing about this chat is stored any more.")
+
+
+async def sessions(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices) -> None:
+    args = context.args or []
+    if len(args) > 1:
+        await _reply(update, USAGE["sessions"])
+        return
+    known = dict(s.store.sessions())
+    if args:
+        if args[0] not in known:
+            await _reply(update, f"No session {escape(args[0])} in the log.\n{USAGE['sessions']}")
+            return
+        text = plain_transcript(s.store.events(args[0]))
+        if update.effective_message:
+            await update.effective_message.reply_document(
+                io.BytesIO(text.encode("utf-8")), filename=f"{args[0]}-transcript.txt"
+            )
+        return
+    lines = [f"<code>{escape(sid)}</code> — {count} events" for sid, count in known.items()] or ["The log is empty."]
+    await _reply(update, "\n".join(lines))
+
+
+async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices) -> None:
+    message = update.effective_message
+    text = message.text.partition(" ")[2].strip() if message and message.text else ""
+    if not text:
+        await _reply(update, USAGE["broadcast"])
+        return
+    when = datetime.now(ZoneInfo(s.session.timezone))
+    chats = s.subscribers.receiving()
+    parts = split_html(f"📢 {escape(text)}")
+    s.outbox.put(s.session.id, f"broadcast:{when.isoformat()}", {c.chat_id: (parts, False) for c in chats})
+    s.notify()
+    await _reply(update, f"Queued for {len(chats)} chats.")
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices) -> None:
+    chats = s.subscribers.all()
+    by_kind = {k: sum(c.kind == k for c in chats) for k in ("private", "group", "channel")}
+    by_mode = {m: sum(c.mode == m for c in chats if c.following and c.reachable) for m in MODES}
+    following = sum(c.following and c.reachable for c in chats)
+    outbox = s.outbox.counts()
+    await _reply(
+        update,
+        f"Chats: {len(chats)} ({', '.join(f'{n} {k}' for k, n in by_kind.items())}); "
+        f"{following} following, {sum(not c.reachable for c in chats)} unreachable.\n"
+        f"Modes: {', '.join(f'{n} {m}' for m, n in by_mode.items())}.\n"
+        f"Messages: {', '.join(f'{n} {state}' for state, n in sorted(outbox.items())) or 'none'}.",
+    )
+
+
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    word = (message.text or "").split()[0] if message and message.text else "that"
+    await _reply(update, f"I do not know {escape(word)}. /help lists the commands.")
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Register every command, then the catch-all for unknown ones."""
+    settings = {"start": start, "follow": follow, "mode": mode, "states": states, "quiet": quiet, "stop": stop}
+    for name, body in settings.items():
+        application.add_handler(CommandHandler(name, _settings_handler(body)))
+    plain: dict[str, Handler] = {
+        "help": help_,
+        "keywords": keywords,
+        "status": status,
+        "latest": latest,
+        "forget": forget,
+    }
+    for name, handler in plain.items():
+        application.add_handler(CommandHandler(name, handler))
+    for name, admin_body in {"sessions": sessions, "broadcast": broadcast, "stats": stats}.items():
+        application.add_handler(CommandHandler(name, _admin_handler(admin_body)))
+    application.add_handler(MessageHandler(filters.COMMAND, unknown))
+
+
+def bot_commands(admin: bool = False) -> list[BotCommand]:
+    """The command menu shown by Telegram clients; operators also see theirs."""
+    return [BotCommand(n, d) for n, d in COMMANDS + (ADMIN_COMMANDS if admin else [])]

@@ -1,0 +1,190 @@
+"""The single outbox sender: per-chat order, per-chat pacing, Telegram's answers turned into the right
+reaction (wait, move to the new id, deactivate, retry with backoff), and merging for backed-up groups."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import os
+import random
+import re
+import time
+from collections import deque
+from dataclasses import replace
+from datetime import timedelta
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from uprwatch.bot.outbox import Letter, Outbox
+from uprwatch.bot.subscriber_store import SubscriberStore
+from uprwatch.bot.telegram_html import LIMIT, utf16_len
+from uprwatch.bot.telegram_pace import chat_interval
+
+log = logging.getLogger("uprwatch.telegram")
+# Opt in to PTB's coming behaviour (RetryAfter.retry_after as a timedelta), which `_seconds` reads either way.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+MAX_IN_FLIGHT = 16
+BACKOFF_CAP_S = 60.0
+MERGE_SEPARATOR = "\n\n"
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with jitter: about 1, 2, 4 … seconds, at most a minute."""
+    return min(BACKOFF_CAP_S, 2.0 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Run `run()` as a task; call `notify()` after writing outbox rows; `drain()` before stopping."""
+
+    def __init__(self, bot: Bot, outbox: Outbox, subscribers: SubscriberStore):
+        self.bot = bot
+        self.outbox = outbox
+        self.subscribers = subscribers
+        self.queues: dict[int, deque[Letter]] = {}
+        self.ready_at: dict[int, float] = {}
+        self.attempts: dict[int, int] = {}
+        self.busy: set[int] = set()
+        self.last_id = 0
+        self.wake = asyncio.Event()
+        self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def notify(self) -> None:
+        """New rows are in the outbox."""
+        self.wake.set()
+
+    def _load(self) -> None:
+        for letter in self.outbox.pending_after(self.last_id):
+            self.queues.setdefault(letter.chat_id, deque()).append(letter)
+            self.last_id = letter.id
+
+    def idle(self) -> bool:
+        """Nothing queued and nothing being sent."""
+        return not self.busy and not any(self.queues.values())
+
+    async def run(self) -> None:
+        """Send forever, oldest alert first across chats, one message at a time per chat."""
+        while True:
+            self.wake.clear()
+            self._load()
+            now = time.monotonic()
+            ready = [c for c, q in self.queues.items() if q and c not in self.busy and self.ready_at.get(c, 0) <= now]
+            for chat in sorted(ready, key=lambda c: self.queues[c][0].id):
+                await self.slots.acquire()
+                self.busy.add(chat)
+                task = asyncio.create_task(self._deliver(chat))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+            waiting = [self.ready_at.get(c, 0) for c, q in self.queues.items() if q and c not in self.busy]
+            timeout = max(0.0, min(waiting) - time.monotonic()) if waiting else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout)
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait until everything queued has gone out (True) or `timeout` passes (False; rows stay pending)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._load()
+            if self.idle():
+                return True
+            await asyncio.sleep(0.1)
+        return self.idle()
+
+    async def stop(self) -> None:
+        """Let in-flight requests finish, so their outcome is recorded."""
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=15)
+
+    def _batch(self, chat: int, kind: str) -> list[Letter]:
+        queue = self.queues[chat]
+        batch = [queue[0]]
+        if kind == "private":
+            return batch
+        # A group or channel gets 20 messages a minute; when alerts pile up behind that, one message carries several.
+        size = utf16_len(queue[0].text)
+        for letter in list(queue)[1:]:
+            size += utf16_len(MERGE_SEPARATOR + letter.text)
+            if size > LIMIT:
+                break
+            batch.append(letter)
+        return batch
+
+    async def _deliver(self, chat: int) -> None:
+        try:
+            known = self.subscribers.get(chat)
+            kind = known.kind if known else ("private" if chat > 0 else "channel")
+            batch = self._batch(chat, kind)
+            text = MERGE_SEPARATOR.join(letter.text for letter in batch)
+            silent = all(letter.silent for letter in batch)
+            try:
+                message = await self._send(chat, text, silent)
+            except BadRequest as exc:
+                if "can't parse entities" not in str(exc).lower():
+                    raise
+                # Our HTML should always parse; if Telegram disagrees, the words still matter more than the markup.
+                log.warning("Telegram could not parse an alert's HTML (%s); sending it as plain text", exc)
+                message = await self._send(chat, html.unescape(_TAGS.sub("", text)), silent, plain=True)
+        except RetryAfter as exc:
+            self.ready_at[chat] = time.monotonic() + _seconds(exc.retry_after)
+        except ChatMigrated as exc:
+            self._migrate(chat, int(exc.new_chat_id))
+        except Forbidden:
+            self._unreachable(chat, "the bot was blocked or removed")
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                self._unreachable(chat, "chat not found")
+            else:
+                log.warning("Telegram refused a message (%s); it is marked failed in the outbox", exc)
+                for letter in batch:
+                    self.outbox.failed(letter, str(exc))
+                    self.queues[chat].popleft()
+        except InvalidToken:
+            log.error("Telegram rejects the bot token now; check UPRWATCH_TELEGRAM_TOKEN. Alerts stay queued.")
+            self.ready_at[chat] = time.monotonic() + BACKOFF_CAP_S
+        except (NetworkError, TelegramError) as exc:  # timeouts, 5xx, connection errors
+            attempt = self.attempts[chat] = self.attempts.get(chat, 0) + 1
+            self.outbox.retried(batch[0])
+            self.ready_at[chat] = time.monotonic() + backoff(attempt)
+            log.info("sending failed (%s); retry %d", exc.__class__.__name__, attempt)
+        else:
+            self.outbox.sent(batch, message.message_id)
+            for _ in batch:
+                self.queues[chat].popleft()
+            self.attempts.pop(chat, None)
+            self.ready_at[chat] = time.monotonic() + chat_interval(kind)
+        finally:
+            self.busy.discard(chat)
+            self.slots.release()
+            self.wake.set()
+
+    async def _send(self, chat: int, text: str, silent: bool, plain: bool = False):  # type: ignore[no-untyped-def]
+        return await self.bot.send_message(
+            chat_id=chat,
+            text=text,
+            parse_mode=None if plain else ParseMode.HTML,
+            disable_notification=silent,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    def _migrate(self, old: int, new: int) -> None:
+        self.subscribers.migrate(old, new)
+        self.outbox.migrate(old, new)
+        queue = self.queues.pop(old, deque())
+        self.queues.setdefault(new, deque()).extendleft(reversed([replace(letter, chat_id=new) for letter in queue]))
+        self.ready_at.pop(old, None)
+
+    def _unreachable(self, chat: int, why: str) -> None:
+        if self.subscribers.get(chat):
+            self.subscribers.update(chat, reachable=False)
+        self.outbox.drop_chat(chat)
+        self.queues.pop(chat, None)
+        log.info("a chat can no longer be reached (%s); it was deactivated and its queued alerts dropped", why)
