@@ -18,10 +18,19 @@ from typing import Any
 from urllib.parse import parse_qs
 
 BOT_ID = 700000001
-ADMIN_RIGHTS = (
-    "can_be_edited can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members "
-    "can_promote_members can_change_info can_invite_users can_post_stories can_edit_stories can_delete_stories"
-).split()
+ADMIN_RIGHTS = [
+    "can_be_edited",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+]
 SENDING = {"sendMessage", "sendDocument"}
 
 
@@ -122,7 +131,8 @@ class FakeBotApi:
                     self.commands.append(params)
             return 200, {"ok": True, "result": True}
         if method == "getUpdates":
-            return 200, {"ok": True, "result": self._updates(int(params.get("offset") or 0), float(params.get("timeout") or 0))}
+            offset, timeout = int(params.get("offset") or 0), float(params.get("timeout") or 0)
+            return 200, {"ok": True, "result": self._updates(offset, timeout)}
         if method == "getChatMember":
             return 200, {"ok": True, "result": self._member(int(params["chat_id"]), int(params["user_id"]))}
         if method == "getChatAdministrators":

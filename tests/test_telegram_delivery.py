@@ -74,7 +74,8 @@ def test_each_chat_gets_each_alert_once_in_order(api, db):
     assert api.answered[429] == 0
     assert outbox.counts() == {"sent": 8}
     events = SessionStore(db).events("s1", "alert_sent")
-    assert sorted((e["chat"], e["event"]) for e in events) == sorted((c, f"a{n}") for c in (ALICE, BOB) for n in range(4))
+    expected = sorted((c, f"a{n}") for c in (ALICE, BOB) for n in range(4))
+    assert sorted((e["chat"], e["event"]) for e in events) == expected
     assert all(s.parse_mode == "HTML" for s in api.sent)
 
 
