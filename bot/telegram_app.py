@@ -11,7 +11,7 @@ from telegram import BotCommandScopeChat, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from uprwatch.bot.telegram_commands import BotServices, add_handlers, bot_commands
-from uprwatch.bot.telegram_pace import GlobalPace
+from uprwatch.bot.telegram_pace import Pace
 from uprwatch.bot.telegram_sender import TelegramSender
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import TelegramSettings
@@ -71,7 +71,7 @@ class TelegramBot:
             .token(token)
             .base_url(f"{self.base_url}/bot")
             .base_file_url(f"{self.base_url}/file/bot")
-            .rate_limiter(GlobalPace())
+            .rate_limiter(Pace())
             .connection_pool_size(32)
             .build()
         )

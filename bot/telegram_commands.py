@@ -4,6 +4,7 @@ admin; /sessions, /broadcast and /stats need an operator id from the settings.""
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from uprwatch.bot.transcript_export import plain_transcript
 from uprwatch.config.session_file import SessionSettings
 from uprwatch.matching.gazetteer import gazetteer
 
+log = logging.getLogger("uprwatch.telegram")
 LATEST_SHOWN = 5
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -366,8 +368,15 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, f"I do not know {escape(word)}. /help lists the commands.")
 
 
+async def failed(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command whose answer could not be sent: one line in the log, the bot carries on."""
+    error = context.error
+    log.warning("answering a command failed: %s: %s", error.__class__.__name__, error)
+
+
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    """Register every command, then the catch-all for unknown ones."""
+    """Register every command, then the catch-all for unknown ones, and the error handler."""
+    application.add_error_handler(failed)
     settings = {"start": start, "follow": follow, "mode": mode, "states": states, "quiet": quiet, "stop": stop}
     for name, body in settings.items():
         application.add_handler(CommandHandler(name, _settings_handler(body)))

@@ -13,18 +13,18 @@ import re
 import time
 from collections import deque
 from dataclasses import replace
-from datetime import timedelta
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 from uprwatch.bot.outbox import Letter, Outbox
 from uprwatch.bot.subscriber_store import SubscriberStore
 from uprwatch.bot.telegram_html import LIMIT, utf16_len
-from uprwatch.bot.telegram_pace import chat_interval
+from uprwatch.bot.telegram_pace import chat_interval, retry_seconds
 
 log = logging.getLogger("uprwatch.telegram")
-# Opt in to PTB's coming behaviour (RetryAfter.retry_after as a timedelta), which `_seconds` reads either way.
+# Opt in to PTB's coming behaviour (RetryAfter.retry_after as a timedelta), which `retry_seconds` reads either way.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 MAX_IN_FLIGHT = 16
@@ -38,14 +38,10 @@ def backoff(attempt: int) -> float:
     return min(BACKOFF_CAP_S, 2.0 ** (attempt - 1)) * random.uniform(0.5, 1.0)
 
 
-def _seconds(value: int | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 class TelegramSender:
     """Run `run()` as a task; call `notify()` after writing outbox rows; `drain()` before stopping."""
 
-    def __init__(self, bot: Bot, outbox: Outbox, subscribers: SubscriberStore):
+    def __init__(self, bot: ExtBot, outbox: Outbox, subscribers: SubscriberStore):
         self.bot = bot
         self.outbox = outbox
         self.subscribers = subscribers
@@ -134,7 +130,7 @@ class TelegramSender:
                 log.warning("Telegram could not parse an alert's HTML (%s); sending it as plain text", exc)
                 message = await self._send(chat, html.unescape(_TAGS.sub("", text)), silent, plain=True)
         except RetryAfter as exc:
-            self.ready_at[chat] = time.monotonic() + _seconds(exc.retry_after)
+            self.ready_at[chat] = time.monotonic() + retry_seconds(exc)
         except ChatMigrated as exc:
             self._migrate(chat, int(exc.new_chat_id))
         except Forbidden:
@@ -166,13 +162,14 @@ class TelegramSender:
             self.slots.release()
             self.wake.set()
 
-    async def _send(self, chat: int, text: str, silent: bool, plain: bool = False):  # type: ignore[no-untyped-def]
+    async def _send(self, chat: int, text: str, silent: bool, plain: bool = False) -> Message:
         return await self.bot.send_message(
             chat_id=chat,
             text=text,
             parse_mode=None if plain else ParseMode.HTML,
             disable_notification=silent,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            rate_limit_args=True,  # a 429 comes back here, so other chats go on meanwhile
         )
 
     def _migrate(self, old: int, new: int) -> None:

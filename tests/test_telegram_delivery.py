@@ -14,7 +14,7 @@ from uprwatch.bot.database import open_database
 from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.subscriber_store import SubscriberStore
-from uprwatch.bot.telegram_pace import GlobalPace
+from uprwatch.bot.telegram_pace import Pace
 from uprwatch.bot.telegram_sender import TelegramSender
 
 from tests.fake_bot_api import FakeBotApi
@@ -45,7 +45,7 @@ def _queue(outbox: Outbox, alert: str, chats: list[int], text: str | None = None
 async def _deliver(api: FakeBotApi, db: str, until_idle: float = 30.0) -> bool:
     """Run a sender over whatever the outbox holds until it is empty, like the bot does at the end of a session."""
     subscribers, outbox = _stores(db)
-    bot = ExtBot(api.token, base_url=f"{api.url}/bot", rate_limiter=GlobalPace())
+    bot = ExtBot(api.token, base_url=f"{api.url}/bot", rate_limiter=Pace())
     with contextlib.suppress(NetworkError):  # an unreachable server fails getMe; sending is what is tested
         await bot.initialize()
     sender = TelegramSender(bot, outbox, subscribers)
