@@ -5,6 +5,7 @@ flood limits (30 messages/s overall, 20/min per group or channel, 1/s per privat
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import json
@@ -273,7 +274,8 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a long poll whose client left
+                self.wfile.write(data)
 
         do_GET = do_POST
 
