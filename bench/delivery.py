@@ -97,7 +97,8 @@ def scenario(name: str, chats: list[int], channels: list[int], flood_once: set[i
     ideal = len(expected) / GLOBAL_PER_S
     print(f"\n{name}")
     print(f"  recipients {len(recipients)} (answering 429 once: {len(flood_once)}, 403: {len(blocked)})")
-    print(f"  delivered {len(received)}  lost {lost}  duplicated {duplicated}  deactivated {figures['unreachable']:.0f}")
+    deactivated = figures["unreachable"]
+    print(f"  delivered {len(received)}  lost {lost}  duplicated {duplicated}  deactivated {deactivated:.0f}")
     print(f"  routing the alert into the outbox: {figures['routed_s'] * 1000:.0f} ms")
     print(
         f"  time to deliver all: {figures['elapsed_s']:.1f} s (first to last message {last - first:.1f} s; "

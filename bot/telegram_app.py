@@ -102,7 +102,9 @@ class TelegramBot:
             except TelegramError as exc:  # the operator has not opened a chat with the bot yet
                 log.warning("could not show the operator commands to an admin id (%s)", exc)
         for channel in self.settings.channels:
+            # listed by the operator: (re)try it at every start, even if Telegram refused it last time
             self.services.subscribers.ensure(channel, "channel")
+            self.services.subscribers.update(channel, following=True, reachable=True)
         await self._apply_backlog()
         await self.app.start()
         assert self.app.updater is not None
