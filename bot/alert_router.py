@@ -117,8 +117,10 @@ class AlertRouter:
 
     def _utterance(self, event: Event) -> None:
         speaker = event["speaker"]
-        self._send(event, self.format.utterance(event), lambda c: c.mode == "all" and self._about(c, speaker))
-        for chat in self.subscribers.receiving():
+        chats = self.subscribers.receiving()
+        feed = [c for c in chats if c.mode == "all" and self._about(c, speaker)]
+        self._put(event["session"], alert_key(event), self.format.utterance(event), feed)
+        for chat in chats:
             if not chat.keywords or chat.mode == "all" or not self._about(chat, speaker):
                 continue
             watch = self.watches.setdefault(chat.keywords, KeywordWatch(list(chat.keywords)))

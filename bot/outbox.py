@@ -124,9 +124,3 @@ class Outbox:
         """Rows per state."""
         with Session(self.engine) as db:
             return dict(db.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state)).all())
-
-    def delivered(self, chat_id: int) -> list[str]:
-        """Alert keys delivered to a chat, in the order they went (for tests and audits)."""
-        query = select(OutboxRow.alert).where(OutboxRow.chat_id == chat_id, OutboxRow.state == SENT)
-        with Session(self.engine) as db:
-            return list(dict.fromkeys(db.scalars(query.order_by(OutboxRow.id))))
