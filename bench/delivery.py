@@ -63,7 +63,7 @@ async def _run(api: FakeBotApi, db: str, chats: list[int], channels: list[int]) 
     for channel in channels:
         subscribers.ensure(channel, "channel")
     factory = EventFactory("bench", TZ, datetime(2024, 1, 23, 9, 0).astimezone())
-    router = AlertRouter(subscribers, outbox, AlertFormatter(factory.wall, TZ, {}), TZ, 600)
+    router = AlertRouter(subscribers, outbox, AlertFormatter(factory.wall, TZ, {}), factory, 600)
     bot = ExtBot(api.token, base_url=f"{api.url}/bot", rate_limiter=Pace())
     await bot.initialize()
     sender = TelegramSender(bot, outbox, subscribers)

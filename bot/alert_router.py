@@ -8,10 +8,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from uprwatch.bot.alert_format import AlertFormatter
-from uprwatch.bot.events import Event
+from uprwatch.bot.events import Event, EventFactory
 from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.subscriber_store import Chat, SubscriberStore
 from uprwatch.bot.telegram_html import split_html
@@ -43,14 +42,14 @@ class AlertRouter:
         subscribers: SubscriberStore,
         outbox: Outbox,
         formatter: AlertFormatter,
-        timezone: str,
+        events: EventFactory,
         digest_s: float,
         on_queued: Callable[[], None] = lambda: None,
     ):
         self.subscribers = subscribers
         self.outbox = outbox
         self.format = formatter
-        self.tz = ZoneInfo(timezone)
+        self.events = events
         self.digest_s = digest_s
         self.on_queued = on_queued
         self.status = LiveStatus()
@@ -85,9 +84,12 @@ class AlertRouter:
         self._put(event["session"], alert_key(event), html, [c for c in self.subscribers.receiving() if wants(c)])
 
     def _put(self, session: str, key: str, html: str, chats: list[Chat]) -> None:
-        now = datetime.now(self.tz).time()
-        parts = split_html(html)
-        messages = {c.chat_id: (parts, c.quiet_at(now)) for c in chats}
+        self._put_each(session, key, {chat: html for chat in chats})
+
+    def _put_each(self, session: str, key: str, html_for: dict[Chat, str]) -> None:
+        """Queue one alert, worded per chat, silent for chats in their quiet hours."""
+        now = datetime.now(self.events.tz).time()
+        messages = {c.chat_id: (split_html(html), c.quiet_at(now)) for c, html in html_for.items()}
         if messages and self.outbox.put(session, key, messages):
             self.on_queued()
 
@@ -129,8 +131,7 @@ class AlertRouter:
                 if hit.term in seen:
                     continue
                 seen.add(hit.term)
-                match = event | {"type": "match", "kind": "keyword", "ref": hit.term, "score": hit.score}
-                match |= {"quote": hit.quote, "position": None, "recommending_states": [], "group": []}
+                match = self.events.keyword(hit, speaker, event["start"], event["end"])
                 html = self.format.match(match, self.role, answered=False)
                 self._put(event["session"], f"{alert_key(event)}:keyword:{hit.term}", html, [chat])
 
@@ -154,13 +155,8 @@ class AlertRouter:
         events, self.digest, self.digest_since = self.digest, [], until
         if not events:
             return
-        now = datetime.now(self.tz).time()
-        messages = {}
-        for chat in self.subscribers.receiving():
-            if chat.mode != "digest":
-                continue
-            lines = [self.format.digest_line(e) for e in events if self._about(chat, e["speaker"])]
-            if lines:
-                messages[chat.chat_id] = (split_html(self.format.digest(since, until, lines)), chat.quiet_at(now))
-        if messages and self.outbox.put(session, f"{session}:digest:{since:.0f}-{until:.0f}", messages):
-            self.on_queued()
+        html_for = {}
+        for chat in (c for c in self.subscribers.receiving() if c.mode == "digest"):
+            if lines := [self.format.digest_line(e) for e in events if self._about(chat, e["speaker"])]:
+                html_for[chat] = self.format.digest(since, until, lines)
+        self._put_each(session, f"{session}:digest:{since:.0f}-{until:.0f}", html_for)

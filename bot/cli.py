@@ -46,9 +46,9 @@ def _telegram(settings: SessionFile, store: SessionStore, runner: SessionRunner,
     s = settings.session
     formatter = AlertFormatter(runner.events.wall, s.timezone, {i.id: i for i in corpus.items})
     subscribers, outbox = SubscriberStore(store.engine), Outbox(store.engine)
-    router = AlertRouter(subscribers, outbox, formatter, s.timezone, settings.telegram.digest_minutes * 60)
+    router = AlertRouter(subscribers, outbox, formatter, runner.events, settings.telegram.digest_minutes * 60)
     runner.sinks.append(router)
-    services = BotServices(subscribers, outbox, store, router, s, settings.telegram.admins, router.on_queued)
+    services = BotServices(subscribers, outbox, store, router, s, settings.telegram.admins)
     return TelegramBot(token, settings.telegram, services)
 
 

@@ -77,7 +77,6 @@ class BotServices:
     router: AlertRouter
     session: SessionSettings
     admins: tuple[int, ...]
-    notify: Callable[[], None]
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -342,8 +341,8 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotSe
     when = datetime.now(ZoneInfo(s.session.timezone))
     chats = s.subscribers.receiving()
     parts = split_html(f"📢 {escape(text)}")
-    s.outbox.put(s.session.id, f"broadcast:{when.isoformat()}", {c.chat_id: (parts, False) for c in chats})
-    s.notify()
+    if s.outbox.put(s.session.id, f"broadcast:{when.isoformat()}", {c.chat_id: (parts, False) for c in chats}):
+        s.router.on_queued()
     await _reply(update, f"Queued for {len(chats)} chats.")
 
 

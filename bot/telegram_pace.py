@@ -25,9 +25,10 @@ ARRIVAL_MARGIN = 1.1
 UNPACED = {"getUpdates", "getMe", "deleteWebhook", "setMyCommands", "getChatMember", "getChatAdministrators"}
 
 
-def chat_interval(kind: str) -> float:
-    """Seconds to leave between two messages to one chat of this kind."""
-    return PRIVATE_INTERVAL_S if kind == "private" else GROUP_INTERVAL_S
+def chat_interval(chat: int | str) -> float:
+    """Seconds to leave between two messages to one chat. Telegram gives users positive ids and groups and
+    channels negative ones (a channel may also be an @name), so the id says which limit applies."""
+    return PRIVATE_INTERVAL_S if isinstance(chat, int) and chat > 0 else GROUP_INTERVAL_S
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -53,11 +54,10 @@ class Pace(BaseRateLimiter[bool]):
 
     async def _wait_turn(self, chat: int | str | None) -> None:
         if chat is not None:
-            kind = "private" if isinstance(chat, int) and chat > 0 else "group"
             async with self.lock:
                 now = time.monotonic()
                 slot = max(now, self.chat_slots.get(chat, 0.0))
-                self.chat_slots[chat] = slot + chat_interval(kind) * ARRIVAL_MARGIN
+                self.chat_slots[chat] = slot + chat_interval(chat) * ARRIVAL_MARGIN
             await asyncio.sleep(slot - now)
         async with self.lock:
             now = time.monotonic()

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from telegram import LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 from uprwatch.bot.outbox import Letter, Outbox
 from uprwatch.bot.subscriber_store import SubscriberStore
@@ -100,10 +100,10 @@ class TelegramSender:
         if self.tasks:
             await asyncio.wait(list(self.tasks), timeout=15)
 
-    def _batch(self, chat: int, kind: str) -> list[Letter]:
+    def _batch(self, chat: int) -> list[Letter]:
         queue = self.queues[chat]
         batch = [queue[0]]
-        if kind == "private":
+        if chat > 0:  # a private chat: one alert per message
             return batch
         # A group or channel gets 20 messages a minute; when alerts pile up behind that, one message carries several.
         size = utf16_len(queue[0].text)
@@ -116,9 +116,7 @@ class TelegramSender:
 
     async def _deliver(self, chat: int) -> None:
         try:
-            known = self.subscribers.get(chat)
-            kind = known.kind if known else ("private" if chat > 0 else "channel")
-            batch = self._batch(chat, kind)
+            batch = self._batch(chat)
             text = MERGE_SEPARATOR.join(letter.text for letter in batch)
             silent = all(letter.silent for letter in batch)
             try:
@@ -146,7 +144,7 @@ class TelegramSender:
         except InvalidToken:
             log.error("Telegram rejects the bot token now; check UPRWATCH_TELEGRAM_TOKEN. Alerts stay queued.")
             self.ready_at[chat] = time.monotonic() + BACKOFF_CAP_S
-        except (NetworkError, TelegramError) as exc:  # timeouts, 5xx, connection errors
+        except TelegramError as exc:  # timeouts, 5xx, connection errors
             attempt = self.attempts[chat] = self.attempts.get(chat, 0) + 1
             self.outbox.retried(batch[0])
             self.ready_at[chat] = time.monotonic() + backoff(attempt)
@@ -156,7 +154,7 @@ class TelegramSender:
             for _ in batch:
                 self.queues[chat].popleft()
             self.attempts.pop(chat, None)
-            self.ready_at[chat] = time.monotonic() + chat_interval(kind)
+            self.ready_at[chat] = time.monotonic() + chat_interval(chat)
         finally:
             self.busy.discard(chat)
             self.slots.release()

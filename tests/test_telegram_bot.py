@@ -39,10 +39,10 @@ class Harness:
         self.factory = EventFactory(self.session.id, self.session.timezone, self.session.start)
         formatter = AlertFormatter(self.factory.wall, self.session.timezone, {})
         self.subscribers, self.outbox = SubscriberStore(self.store.engine), Outbox(self.store.engine)
-        self.router = AlertRouter(self.subscribers, self.outbox, formatter, self.session.timezone, digest_s)
+        self.router = AlertRouter(self.subscribers, self.outbox, formatter, self.factory, digest_s)
         self.telegram = TelegramSettings(admins=(OPERATOR,), channels=(CHANNEL,))
         services = BotServices(
-            self.subscribers, self.outbox, self.store, self.router, self.session, self.telegram.admins, lambda: None
+            self.subscribers, self.outbox, self.store, self.router, self.session, self.telegram.admins
         )
         self.bot = TelegramBot(token or api.token, self.telegram, services)
 
