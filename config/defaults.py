@@ -10,10 +10,14 @@ DEFAULT_MIN_SCORE = 75.0
 SAMPLE_RATE = 16_000
 
 # Segmentation: an utterance ends at this much silence, or is cut at the maximum length,
-# so that alerts come per sentence rather than per minute.
+# so that alerts come per sentence rather than per minute. Past VAD_LONG_UTTERANCE_S a breath
+# between sentences is enough: otherwise a long statement is cut only at the maximum length, at a
+# point already seconds old, and its alert comes that much later.
 VAD_THRESHOLD = 0.5
 VAD_MIN_SILENCE_S = 0.5
 VAD_MAX_UTTERANCE_S = 15.0
+VAD_LONG_UTTERANCE_S = 8.0
+VAD_LONG_MIN_SILENCE_S = 0.2
 VAD_MIN_SPEECH_S = 0.25
 VAD_PAD_S = 0.2
 

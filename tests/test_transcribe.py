@@ -39,6 +39,16 @@ def test_segmenter_cuts_at_every_turn_boundary(demo_speech):
     assert all(s.end - s.start <= 15.5 for s in demo_speech)
 
 
+def test_long_statements_end_at_a_sentence_pause_without_delay(demo_chunks):
+    seg = StreamingSegmenter()
+    late = []  # how long after its end each piece came out
+    for chunk in demo_chunks:
+        late += [chunk.end - piece.end for piece in seg.feed(chunk)]
+    # the 0.5 s of silence that ends a turn, plus the half-second chunk it falls in; before a long
+    # statement was cut only at 15 s, up to 5 s after the point where it was cut
+    assert len(late) >= 26 and max(late) < 1.1
+
+
 def test_segmenter_splits_continuous_speech_at_the_maximum_length(demo_chunks):
     speech = np.concatenate([c.samples for c in demo_chunks])
     # glue the speech of several turns with the pauses removed: 40 s without a 0.5 s silence

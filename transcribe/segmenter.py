@@ -22,6 +22,8 @@ class SegmenterSettings:
     threshold: float = defaults.VAD_THRESHOLD
     min_silence_s: float = defaults.VAD_MIN_SILENCE_S
     max_utterance_s: float = defaults.VAD_MAX_UTTERANCE_S
+    long_utterance_s: float = defaults.VAD_LONG_UTTERANCE_S
+    long_min_silence_s: float = defaults.VAD_LONG_MIN_SILENCE_S
     min_speech_s: float = defaults.VAD_MIN_SPEECH_S
     pad_s: float = defaults.VAD_PAD_S
 
@@ -89,7 +91,10 @@ class StreamingSegmenter:
         # hysteresis: between the two thresholds, speech continues only if it had not already paused
         if prob >= thr or (prob >= neg and self._last_voice == at):
             self._last_voice = at + FRAME
-        if at + FRAME - self._last_voice >= self.s.min_silence_s * self.sr:
+        silence = self.s.min_silence_s
+        if self._last_voice - self._speech_start >= self.s.long_utterance_s * self.sr:
+            silence = self.s.long_min_silence_s
+        if at + FRAME - self._last_voice >= silence * self.sr:
             chunk = self._cut(self._speech_start, self._last_voice + pad)
             self._speech_start = None
             return [chunk] if chunk else []
