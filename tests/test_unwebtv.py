@@ -21,10 +21,14 @@ PAGE = (Path(__file__).parent / "fixtures" / "unwebtv-asset-page.html").read_tex
 
 
 class FakeUnTv:
-    """Serves the asset page, Kaltura's startWidgetSession and a playManifest that redirects to the origin."""
+    """Serves the asset page, Kaltura's startWidgetSession and a playManifest that redirects to the origin.
+
+    It also answers as an HTTP proxy, so that yt-dlp can be sent to "webtv.un.org" and land here.
+    """
 
     def __init__(self, origin: LiveOrigin):
         self.origin = origin
+        self.proxied: list[str] = []  # what was asked of it as a proxy, as host/path
         self.sessions = 0
         self.fail_sessions = 0  # answer this many session requests with 503
         outer = self
@@ -44,6 +48,10 @@ class FakeUnTv:
 
             def do_GET(self) -> None:
                 path, _, query = self.path.partition("?")
+                if path.startswith("http://"):
+                    host, _, rest = path.removeprefix("http://").partition("/")
+                    outer.proxied.append(f"{host}/{rest}")
+                    path = f"/{rest}"
                 if path == "/en/asset/k1a/k1abcd1234":
                     return self._send(200, PAGE.encode(), "text/html")
                 if path == "/en/asset/k1a/k1notaplayer":
@@ -109,6 +117,18 @@ def test_unwebtv_page_resolves_through_a_widget_session_to_the_stream(untv):
     seconds = sum(len(i.samples) for i in items if isinstance(i, AudioChunk)) / 16_000
     assert abs(seconds - 12) < 0.5 and untv.sessions == 1
     assert any(r.startswith("/en/") for r in untv.origin.requests)
+
+
+def test_webtv_un_org_pages_are_read_by_ytdlp(untv, monkeypatch):
+    monkeypatch.setenv("http_proxy", untv.base)  # yt-dlp's request for webtv.un.org comes to the fake
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    items = collect(open_source("http://webtv.un.org/en/asset/k1a/k1abcd1234", language="en"))
+    assert untv.proxied == ["webtv.un.org/en/asset/k1a/k1abcd1234"]
+    assert sum(len(i.samples) for i in items if isinstance(i, AudioChunk)) / 16_000 > 10 and untv.sessions == 1
+    with pytest.raises(UserError, match=r"names no Kaltura entry that yt-dlp can find.*kaltura:PARTNER:ENTRY"):
+        collect(open_source("http://webtv.un.org/en/asset/k1a/k1notaplayer"))
+    with pytest.raises(UserError, match="HTTP 404; check the address of the page"):
+        collect(open_source("http://webtv.un.org/en/asset/k1a/k1gone00000"))
 
 
 def test_kaltura_spec_and_floor_channel(untv):

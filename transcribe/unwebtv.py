@@ -1,19 +1,31 @@
 """UN Web TV and Kaltura: turn a webtv.un.org asset page or `kaltura:PARTNER:ENTRY` into an HLS URL.
 
-UN Web TV pages embed a Kaltura player (partner 2503451) and name the entry in the page's script. Live
-entries only play with a widget session, so a `ks` is always requested (`session.startWidgetSession`
-with widget `_PARTNER`) and passed to the entry's `playManifest` in its Apple HLS format. Everything
-here is resolved again at each reconnect, because a widget session expires and a live manifest moves.
+UN Web TV pages embed a Kaltura player (partner 2503451) and name the entry in the page's script.
+yt-dlp's UnitedNationsWebTv extractor reads webtv.un.org pages, so it does, and a newer yt-dlp is the
+fix when the page changes. It knows no other host (media.un.org, the UN's other site for the same
+player: yt-dlp issue 2675), so for those the page is read here. yt-dlp's Kaltura extractor is not
+used: live entries only play with a widget session, so a `ks` is always requested
+(`session.startWidgetSession` with widget `_PARTNER`) and passed to the entry's `playManifest` in its
+Apple HLS format, which serves recordings too. Everything here is resolved again at each reconnect,
+because a widget session expires and a live manifest moves.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import re
 from dataclasses import dataclass
 
 import httpx
 from uprwatch.config.errors import UserError
+from yt_dlp import YoutubeDL
+from yt_dlp.extractor.unitednations import UnitedNationsWebTvIE
+from yt_dlp.networking.exceptions import HTTPError, TransportError
+from yt_dlp.utils import DownloadError, ExtractorError
+
+log = logging.getLogger(__name__)
 
 UN_PARTNER = "2503451"
 _PAGE = re.compile(r"^https?://[^/]+/(?:ar|zh|en|fr|ru|es)/asset/\w+/\w+/?$")
@@ -56,6 +68,39 @@ def entry_from_page(html: str, url: str) -> KalturaEntry:
     return KalturaEntry(partner.group(1) if partner else UN_PARTNER, entry.group(1))
 
 
+class _YtDlpLog:
+    """yt-dlp's messages go to our debug log: its errors are reported once, as ours."""
+
+    def debug(self, msg: str) -> None:
+        log.debug("yt-dlp: %s", msg)
+
+    info = warning = error = debug
+
+
+def entry_by_ytdlp(url: str) -> KalturaEntry:
+    """The Kaltura entry of a webtv.un.org page, read by yt-dlp (blocking: run it in a thread)."""
+    params = {"quiet": True, "no_warnings": True, "logger": _YtDlpLog(), "socket_timeout": 20, "retries": 0}
+    with YoutubeDL(params) as ydl:
+        try:
+            info = ydl.extract_info(url, download=False, process=False, ie_key=UnitedNationsWebTvIE.ie_key())
+        except DownloadError as exc:
+            cause = exc.exc_info[1] if exc.exc_info else exc
+            if isinstance(cause, ExtractorError) and cause.cause is not None:
+                cause = cause.cause
+            if isinstance(cause, HTTPError) and cause.status < 500:
+                raise UserError(f"{url}: HTTP {cause.status}; check the address of the page") from None
+            if isinstance(cause, (HTTPError, TransportError)):
+                raise ResolveFault(f"cannot read {url} ({cause})") from None
+            raise UserError(
+                f"{url} names no Kaltura entry that yt-dlp can find; is it a UN Web TV asset page? "
+                "If it is, upgrade yt-dlp (pip install -U yt-dlp) or give the entry as kaltura:PARTNER:ENTRY"
+            ) from None
+    m = _KALTURA.match(str((info or {}).get("url", "")))
+    if m is None:
+        raise UserError(f"yt-dlp found no Kaltura entry in {url}; give it as kaltura:PARTNER:ENTRY")
+    return KalturaEntry(m["partner"], m["entry"])
+
+
 def manifest_url(entry: KalturaEntry, ks: str, base: str) -> str:
     """The entry's Apple HLS master playlist, authorised by a widget session."""
     return (
@@ -94,6 +139,10 @@ async def widget_session(client: httpx.AsyncClient, partner: str, base: str) -> 
 async def resolve_hls(spec: str, client: httpx.AsyncClient) -> str:
     """HLS master URL for a UN Web TV page or a `kaltura:PARTNER:ENTRY` spec."""
     base = kaltura_base()
-    m = _KALTURA.match(spec)
-    entry = KalturaEntry(m["partner"], m["entry"]) if m else entry_from_page((await _get(client, spec)).text, spec)
+    if m := _KALTURA.match(spec):
+        entry = KalturaEntry(m["partner"], m["entry"])
+    elif UnitedNationsWebTvIE.suitable(spec):
+        entry = await asyncio.to_thread(entry_by_ytdlp, spec)
+    else:
+        entry = entry_from_page((await _get(client, spec)).text, spec)
     return manifest_url(entry, await widget_session(client, entry.partner, base), base)
