@@ -14,6 +14,20 @@ from uprwatch.matching.corpus import CorpusItem
 CAVEAT_PLAIN = "machine transcript — check against the video"
 CAVEAT = f"<i>{CAVEAT_PLAIN}</i>"
 ROLES = {"chair": "chair", "delegation": "delegation", "state_under_review": "State under review"}
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "zh": "Chinese", "ar": "Arabic"}
+
+
+def caveat(event: Event) -> str:
+    """What the reader must know about the words quoted: a transcript, or a translation of one."""
+    source = event.get("translated_from")
+    if source:
+        return f"<i>machine translation from {escape(LANGUAGE_NAMES.get(source, source))} — check against the video</i>"
+    return CAVEAT
+
+
+def _translated(event: Event) -> str:
+    """The marker on a line whose words are Whisper's English translation, not what was said."""
+    return " <i>(translated)</i>" if event.get("translated_from") else ""
 
 
 def stream_offset(seconds: float) -> str:
@@ -45,7 +59,7 @@ class AlertFormatter:
 
     def utterance(self, event: Event) -> str:
         clock = f"{self.wall_of(event['start']):%H:%M:%S}"
-        return f"<b>{escape(event['speaker'])}</b> {clock}: {escape(event['text'])}"
+        return f"<b>{escape(event['speaker'])}</b> {clock}{_translated(event)}: {escape(event['text'])}"
 
     def match(self, event: Event, role: str, answered: bool) -> str:
         item = self.items.get(event["ref"])
@@ -56,7 +70,7 @@ class AlertFormatter:
             f"<b>{escape(event['speaker'])}</b> · {ROLES[role]}\n"
             f"{self.when(event['start'])}\n"
             f"<blockquote>{escape(event['quote'].strip())}</blockquote>\n"
-            f"↳ {escape(line)}\n{CAVEAT}"
+            f"↳ {escape(line)}\n{caveat(event)}"
         )
 
     def gap(self, event: Event) -> str:
@@ -76,4 +90,4 @@ class AlertFormatter:
             return f"{clock} ▶ {escape(event['speaker'])}"
         quote = escape(event["quote"].strip())
         line = escape(describe_match(event, self.items.get(event["ref"])))
-        return f"{clock} <b>{escape(event['speaker'])}</b>: “{quote}” ↳ {line}"
+        return f"{clock} <b>{escape(event['speaker'])}</b>{_translated(event)}: “{quote}” ↳ {line}"

@@ -86,7 +86,7 @@ def _replay(
     src = open_source(spec, realtime=realtime, language=settings.session.language, until=settings.session.end)
     model_spec = model or settings.model
     _note(f"loading Whisper model {model_spec} …")
-    engine = WhisperEngine(model_spec, settings.whisper_language)
+    engine = WhisperEngine(model_spec, settings.whisper_language, translate=settings.translate)
     store = SessionStore(db_url or defaults.default_db_url())
     sinks: list[Sink] = [store]
     events_file = EventsFile(events_path) if events_path else None
@@ -95,7 +95,7 @@ def _replay(
     fallback = None
     if settings.catch_up == "smaller_model":
         _note(f"loading fallback model {settings.fallback_model} for catching up …")
-        fallback = WhisperEngine(settings.fallback_model, settings.whisper_language)
+        fallback = WhisperEngine(settings.fallback_model, settings.whisper_language, translate=settings.translate)
     catch_up = CatchUp(settings.catch_up, settings.max_lag_s, fallback)
     runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime, catch_up=catch_up)
     runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
@@ -134,8 +134,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    if args.translate and args.language == "en":
+        raise UserError("--translate: the audio is already English; add --language floor (or fr, es, …) to translate")
     source = open_source(args.audio, language=args.language)
-    engine = WhisperEngine(args.model, None if args.language == "floor" else args.language)
+    engine = WhisperEngine(args.model, None if args.language == "floor" else args.language, translate=args.translate)
 
     async def run() -> None:
         async for u in transcribe_source(source, engine):
@@ -152,6 +154,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
                             "text": u.text,
                             "confidence": u.confidence,
                             "language": u.language,
+                            **({"translated_from": u.translated_from} if u.translated_from else {}),
                         }
                     ),
                     flush=True,
@@ -264,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("audio", help="audio/video file or HLS .m3u8 URL")
     p.add_argument("--model", default=defaults.DEFAULT_MODEL)
     p.add_argument("--language", default="en", help="en, fr, es, ru, zh, ar, or floor (default en)")
+    p.add_argument("--translate", action="store_true", help="English translation of what is said (multilingual model)")
     p.add_argument("--json", action="store_true", help="one JSON object per utterance")
     p.set_defaults(func=cmd_transcribe)
 

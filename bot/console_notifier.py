@@ -12,6 +12,11 @@ from uprwatch.bot.match_wording import describe_match
 from uprwatch.matching.corpus import CorpusItem
 
 
+def _translated(event: Event) -> str:
+    """The marker that tells a reader the words are Whisper's English translation, not what was said."""
+    return f" [translated from {event['translated_from']}]" if event.get("translated_from") else ""
+
+
 class ConsoleNotifier:
     """Prints turns and matches (and, if asked, every utterance) as they happen."""
 
@@ -42,11 +47,11 @@ class ConsoleNotifier:
             ]
             self._print(f"\n{clock}  ▶ {event['speaker']} has the floor ({role})")
         elif kind == "utterance" and self.show_utterances:
-            self._print(f"          {event['text']}")
+            self._print(f"          {event['text']}{_translated(event)}")
         elif kind == "match":
             clock = self.wall_of(event["start"]).strftime("%H:%M:%S")
             quote = event["quote"].strip().rstrip(".")
-            item = self.items.get(event["ref"])
-            self._print(f'{clock}  {event["speaker"]}  "…{quote}…"  ↳ {describe_match(event, item)}')
+            described = describe_match(event, self.items.get(event["ref"]))
+            self._print(f'{clock}  {event["speaker"]}  "…{quote}…"{_translated(event)}  ↳ {described}')
         elif kind == "stream_gap":
             self._print(f"   ⚠ stream gap {event['start']:.1f}–{event['end']:.1f} s: {event['reason']}")

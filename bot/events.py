@@ -14,6 +14,11 @@ from uprwatch.transcribe.types import Utterance
 Event = dict[str, Any]
 
 
+def _translation(translated_from: str | None) -> dict[str, str]:
+    """The `translated_from` key, present only when the text is Whisper's English translation."""
+    return {"translated_from": translated_from} if translated_from else {}
+
+
 class EventFactory:
     """Builds events for one session; knows the session id and how stream time maps to wall time."""
 
@@ -56,9 +61,11 @@ class EventFactory:
             end=utterance.end,
             wall=self.wall(utterance.start).isoformat(timespec="seconds"),
             confidence=utterance.confidence,
+            language=utterance.language,
+            **_translation(utterance.translated_from),
         )
 
-    def match(self, match: Match, speaker: str) -> Event:
+    def match(self, match: Match, speaker: str, translated_from: str | None = None) -> Event:
         return self._event(
             "match",
             speaker=speaker,
@@ -71,9 +78,12 @@ class EventFactory:
             position=match.item.position,
             recommending_states=list(match.states or match.item.recommending_states),
             group=list(match.group),
+            **_translation(translated_from),
         )
 
-    def keyword(self, hit: KeywordHit, speaker: str, start: float, end: float) -> Event:
+    def keyword(
+        self, hit: KeywordHit, speaker: str, start: float, end: float, translated_from: str | None = None
+    ) -> Event:
         return self._event(
             "match",
             speaker=speaker,
@@ -86,6 +96,7 @@ class EventFactory:
             position=None,
             recommending_states=[],
             group=[],
+            **_translation(translated_from),
         )
 
     def lag(self, behind: float) -> Event:

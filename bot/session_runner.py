@@ -98,12 +98,16 @@ class SessionRunner:
                         if match.ref not in alerted:
                             alerted.update({match.ref, *match.group})
                             summary.matches += 1
-                            self._emit(self.events.match(match, said.speaker))
+                            self._emit(self.events.match(match, said.speaker, utterance.translated_from))
                     for hit in self.keywords.find(utterance.text):
                         if hit.term not in alerted:
                             alerted.add(hit.term)
                             summary.matches += 1
-                            self._emit(self.events.keyword(hit, said.speaker, utterance.start, utterance.end))
+                            self._emit(
+                                self.events.keyword(
+                                    hit, said.speaker, utterance.start, utterance.end, utterance.translated_from
+                                )
+                            )
                     pieces = windows(utterance.text)
                     carry = pieces[-1].text if pieces else ""
                 if (self.source.live or self.realtime) and heard.end >= next_lag_report:

@@ -52,6 +52,7 @@ class SessionFile:
     model: str
     whisper_language: str | None
     min_score: float
+    translate: bool = False  # Whisper's English translation instead of the words as spoken
     catch_up: str = "queue"
     max_lag_s: float = 30.0
     fallback_model: str = "embedded:tiny.en"
@@ -63,7 +64,7 @@ _SCHEMA: dict[str, set[str]] = {
     "session": {"id", "title", "state_under_review", "start", "end", "timezone", "source", "language"},
     "corpus": {"recommendations", "advance_questions"},
     "floor": {"speakers"},
-    "transcription": {"model", "language", "catch_up", "max_lag_s", "fallback_model"},
+    "transcription": {"model", "language", "translate", "catch_up", "max_lag_s", "fallback_model"},
     "alerts": {"min_score", "keywords"},
     "telegram": {"token_file", "admins", "channels", "digest_minutes", "drain_s"},
 }
@@ -129,6 +130,12 @@ class _Reader:
             self.fail(key, f"must be a date-time like 2024-01-23T09:00, got {value!r}")
         return value if value.tzinfo else value.replace(tzinfo=tz)
 
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false, got {value!r}")
+        return value
+
     def number(self, key: str, default: float, low: float, high: float) -> float:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
@@ -191,9 +198,21 @@ def load_session_file(path: str | Path) -> SessionFile:
     t = _Reader(path, "transcription", raw.get("transcription", {}))
     a = _Reader(path, "alerts", raw.get("alerts", {}))
     whisper_language = t.text("language") or (None if language == "floor" else language)
+    translate = t.flag("translate")
+    if translate and whisper_language == "en":
+        t.fail(
+            "translate", 'the audio is already English; set [session] language = "floor" (or fr, es, …) to translate'
+        )
     catch_up = t.text("catch_up", "queue") or "queue"
     if catch_up not in CATCH_UP_POLICIES:
         t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}")
+    fallback_model = t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en"
+    if translate and catch_up == "smaller_model" and fallback_model.endswith(".en"):
+        t.fail(
+            "fallback_model",
+            f"{fallback_model} understands only English and cannot translate; "
+            'set fallback_model = "embedded:base" or catch_up = "skip_to_live"',
+        )
     tg = _Reader(path, "telegram", raw.get("telegram", {}))
     token_files = tg.paths("token_file")
     telegram = TelegramSettings(
@@ -210,10 +229,11 @@ def load_session_file(path: str | Path) -> SessionFile:
         speakers=f.names("speakers"),
         model=t.text("model", defaults.DEFAULT_MODEL) or defaults.DEFAULT_MODEL,
         whisper_language=whisper_language,
+        translate=translate,
         min_score=a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100),
         keywords=a.names("keywords"),
         catch_up=catch_up,
         max_lag_s=t.number("max_lag_s", 30.0, 1, 3600),
-        fallback_model=t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en",
+        fallback_model=fallback_model,
         telegram=telegram,
     )

@@ -70,7 +70,7 @@ def _event(h: Harness, type_: str, **keys) -> dict:
 
 
 def _session_events(h: Harness) -> list[dict]:
-    """A short session: Germany and France speak, each echoing a recommendation."""
+    """A short session: Germany and France speak, each echoing a recommendation; France's words are translated."""
     title, sur = h.session.title, h.session.state_under_review
     match = {"kind": "recommendation", "position": "Noted", "group": [], "score": 91.0, "end": 0.0}
     return [
@@ -84,9 +84,10 @@ def _session_events(h: Harness) -> list[dict]:
         _event(h, "lag", behind=2.5),
         _event(h, "turn", speaker="France", role="delegation", start=200.0),
         _event(h, "utterance", speaker="France", role="delegation", text="France raises torture in custody.",
-               start=200.0, end=204.0, wall="2024-01-23T09:03:20+01:00", confidence=0.9),
+               start=200.0, end=204.0, wall="2024-01-23T09:03:20+01:00", confidence=0.9, language="fr",
+               translated_from="fr"),
         _event(h, "match", speaker="France", ref="S.15", quote="ratify the covenant",
-               recommending_states=["France", "Italy"], start=201.0, **match),
+               recommending_states=["France", "Italy"], start=201.0, translated_from="fr", **match),
         _event(h, "session_ended", title=title, state_under_review=sur, source="test"),
     ]  # fmt: skip
 
@@ -129,7 +130,7 @@ def test_commands_settings_and_routing(api, tmp_path):
     alerts = [m.text for m in alice_got if m.text.startswith(("🔴", "▶")) or "↳" in m.text]
     assert alerts[0].startswith("🔴 <b>Live:")
     assert "Germany</b> has the floor" in alerts[1]
-    assert "S.3" in alerts[2] and "&lt;" not in alerts[2]
+    assert "S.3" in alerts[2] and "&lt;" not in alerts[2] and "machine transcript —" in alerts[2]
     assert len(alerts) == 3 and "France" not in "".join(alerts)  # nothing from France, nor the chair
     assert "Ended:" in alice_got[-1].text
 
@@ -138,11 +139,13 @@ def test_commands_settings_and_routing(api, tmp_path):
     assert "We urge &lt;abolition&gt; &amp; reform of detention." in group_text  # mode all: every utterance, escaped
     assert "Chair</b> has the floor" in group_text and "S.15" in group_text
     assert "keyword “" not in group_text  # mode all already shows every word
+    assert "France</b> 09:03:20 <i>(translated)</i>: France raises" in group_text
+    assert "<i>machine translation from French — check against the video</i>" in group_text
 
     bob = [m.text for m in api.to(BOB)]
     assert any("I do not know /frobnicate" in t for t in bob)
     assert any(t.startswith("Usage: /mode") for t in bob) and any(t.startswith("Usage: /quiet") for t in bob)
-    assert any("keyword “torture”" in t and "France" in t for t in bob)  # his own keyword, from France's words
+    assert any("keyword “torture”" in t and "France" in t and "translation from French" in t for t in bob)
     assert any("🔴 Live:" in t and "Alerts are 2 s behind" in t for t in bob)  # /status after the lag event
     assert any("[S.15]" in t and "[S.3]" in t for t in bob)  # /latest
     assert all(m.silent for m in api.to(BOB) if "↳" in m.text)  # quiet hours: delivered, silently

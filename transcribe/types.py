@@ -40,6 +40,7 @@ class Utterance:
     end: float
     confidence: float
     language: str | None
+    translated_from: str | None = None  # set when `text` is Whisper's English translation of this language
 
 
 @dataclass(frozen=True)

@@ -44,11 +44,20 @@ def _is_hallucination(text: str) -> bool:
 class WhisperEngine:
     """Loads one model and turns speech chunks into utterances; call `transcribe` off the event loop."""
 
-    def __init__(self, model: str = defaults.DEFAULT_MODEL, language: str | None = "en", cpu_threads: int = 0):
+    def __init__(
+        self,
+        model: str = defaults.DEFAULT_MODEL,
+        language: str | None = "en",
+        cpu_threads: int = 0,
+        translate: bool = False,
+    ):
         self.resolved: ResolvedModel = resolve_model(model)
         if language and language != "en" and not self.resolved.multilingual:
             raise UserError(f"model {model} understands only English; use embedded:base for language {language!r}")
+        if translate and not self.resolved.multilingual:
+            raise UserError(f"model {model} understands only English and cannot translate; use embedded:base")
         self.language = language
+        self.translate = translate
         threads = cpu_threads or os.cpu_count() or 2
         try:
             self.model = WhisperModel(self.resolved.path, device="cpu", compute_type="int8", cpu_threads=threads)
@@ -60,6 +69,7 @@ class WhisperEngine:
         segments, info = self.model.transcribe(
             samples,
             language=self.language,
+            task="translate" if self.translate else "transcribe",
             beam_size=defaults.BEAM_SIZE,
             vad_filter=False,
             condition_on_previous_text=False,
@@ -94,4 +104,5 @@ class WhisperEngine:
             end=round(chunk.end, 2),
             confidence=confidence,
             language=language,
+            translated_from=language if self.translate and language != "en" else None,
         )
