@@ -19,6 +19,11 @@ def _translation(translated_from: str | None) -> dict[str, str]:
     return {"translated_from": translated_from} if translated_from else {}
 
 
+def _language(language: str | None) -> dict[str, str]:
+    """The `language` key, present only when the words were not English: the design's events are English."""
+    return {"language": language} if language and language != "en" else {}
+
+
 class EventFactory:
     """Builds events for one session; knows the session id and how stream time maps to wall time."""
 
@@ -61,7 +66,7 @@ class EventFactory:
             end=utterance.end,
             wall=self.wall(utterance.start).isoformat(timespec="seconds"),
             confidence=utterance.confidence,
-            language=utterance.language,
+            **_language(utterance.language),
             **_translation(utterance.translated_from),
         )
 
