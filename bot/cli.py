@@ -95,7 +95,10 @@ def _replay(
     fallback = None
     if settings.catch_up == "smaller_model":
         _note(f"loading fallback model {settings.fallback_model} for catching up …")
-        fallback = WhisperEngine(settings.fallback_model, settings.whisper_language, translate=settings.translate)
+        try:
+            fallback = WhisperEngine(settings.fallback_model, settings.whisper_language, translate=settings.translate)
+        except UserError as exc:  # the engine knows what a model can do; say which setting named it
+            raise UserError(f"{settings.path}: [transcription] fallback_model: {exc}") from None
     catch_up = CatchUp(settings.catch_up, settings.max_lag_s, fallback)
     runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime, catch_up=catch_up)
     runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))

@@ -206,13 +206,6 @@ def load_session_file(path: str | Path) -> SessionFile:
     catch_up = t.text("catch_up", "queue") or "queue"
     if catch_up not in CATCH_UP_POLICIES:
         t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}")
-    fallback_model = t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en"
-    if translate and catch_up == "smaller_model" and fallback_model.endswith(".en"):
-        t.fail(
-            "fallback_model",
-            f"{fallback_model} understands only English and cannot translate; "
-            'set fallback_model = "embedded:base" or catch_up = "skip_to_live"',
-        )
     tg = _Reader(path, "telegram", raw.get("telegram", {}))
     token_files = tg.paths("token_file")
     telegram = TelegramSettings(
@@ -234,6 +227,6 @@ def load_session_file(path: str | Path) -> SessionFile:
         keywords=a.names("keywords"),
         catch_up=catch_up,
         max_lag_s=t.number("max_lag_s", 30.0, 1, 3600),
-        fallback_model=fallback_model,
+        fallback_model=t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en",
         telegram=telegram,
     )

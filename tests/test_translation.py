@@ -5,6 +5,7 @@ option does (language, task, markers), not the quality of the translation; see R
 """
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,20 +56,26 @@ def test_floor_language_is_detected_and_translated_on_request():
     assert english and english.language == "en" and english.translated_from is None
 
 
-def test_replay_marks_translated_words_and_keeps_the_language(tmp_path):
-    def replay(extra: str) -> tuple[list[dict], str]:
-        events = tmp_path / f"events-{len(extra)}.jsonl"
-        result = run_cli(
-            "replay", "--session", str(session_file(tmp_path, extra)), "--events", str(events),
-            "--db", f"sqlite:///{tmp_path / 'fr.db'}",
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        return [r for r in load_jsonl(events) if r["type"] == "utterance"], result.stdout
+def replay(tmp_path: Path, translate: bool) -> subprocess.CompletedProcess[str]:
+    """`uprwatch replay` of the French fixture into tmp_path/{on,off}.jsonl and .db."""
+    name = "on" if translate else "off"
+    return run_cli(
+        "replay", "--session", str(session_file(tmp_path, f"translate = {str(translate).lower()}")),
+        "--events", str(tmp_path / f"{name}.jsonl"), "--db", f"sqlite:///{tmp_path / name}.db",
+    )  # fmt: skip
 
-    said, stdout = replay("translate = true")
+
+def test_replay_marks_translated_words_and_keeps_the_language(tmp_path):
+    def utterances(translate: bool) -> tuple[list[dict], str]:
+        result = replay(tmp_path, translate)
+        assert result.returncode == 0, result.stderr
+        events = load_jsonl(tmp_path / ("on.jsonl" if translate else "off.jsonl"))
+        return [r for r in events if r["type"] == "utterance"], result.stdout
+
+    said, stdout = utterances(translate=True)
     assert len(said) == 2 and all(r["language"] == "fr" and r["translated_from"] == "fr" for r in said)
     assert stdout.count("[translated from fr]") == 2
-    said, stdout = replay("translate = false")
+    said, stdout = utterances(translate=False)
     assert len(said) == 2 and all(r["language"] == "fr" and "translated_from" not in r for r in said)
     assert "[translated from" not in stdout and words(" ".join(r["text"] for r in said)) & FRENCH_WORDS
 
@@ -80,11 +87,13 @@ def test_translation_of_english_audio_or_by_an_english_only_model_is_refused(tmp
     )
     with pytest.raises(UserError, match=r"translate: the audio is already English"):
         load_session_file(english)
-    with pytest.raises(UserError, match=r"fallback_model: embedded:tiny.en understands only English"):
-        load_session_file(session_file(tmp_path, 'translate = true\ncatch_up = "smaller_model"'))
     with pytest.raises(UserError, match="must be true or false"):
         load_session_file(session_file(tmp_path, 'translate = "yes"'))
     with pytest.raises(UserError, match="cannot translate; use embedded:base"):
         WhisperEngine("embedded:tiny.en", None, translate=True)
-    result = run_cli("transcribe", "--translate", str(FRENCH))
-    assert result.returncode != 0 and "--translate: the audio is already English" in result.stderr
+    refused = run_cli("transcribe", "--translate", str(FRENCH))
+    assert refused.returncode != 0 and "--translate: the audio is already English" in refused.stderr
+    session_file(tmp_path, 'translate = true\ncatch_up = "smaller_model"')
+    refused = run_cli("replay", "--session", str(tmp_path / "fr.toml"), "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert refused.returncode == 2
+    assert "fallback_model: model embedded:tiny.en understands only English and cannot" in refused.stderr
