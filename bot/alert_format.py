@@ -25,6 +25,11 @@ def caveat(event: Event) -> str:
     return CAVEAT
 
 
+def translated_plain(event: Event) -> str:
+    """The plain-text marker on words that are Whisper's English translation, not what was said."""
+    return f" [translated from {event['translated_from']}]" if event.get("translated_from") else ""
+
+
 def _translated(event: Event) -> str:
     """The marker on a line whose words are Whisper's English translation, not what was said."""
     return " <i>(translated)</i>" if event.get("translated_from") else ""

@@ -7,14 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
+from uprwatch.bot.alert_format import translated_plain
 from uprwatch.bot.events import Event
 from uprwatch.bot.match_wording import describe_match
 from uprwatch.matching.corpus import CorpusItem
-
-
-def _translated(event: Event) -> str:
-    """The marker that tells a reader the words are Whisper's English translation, not what was said."""
-    return f" [translated from {event['translated_from']}]" if event.get("translated_from") else ""
 
 
 class ConsoleNotifier:
@@ -47,11 +43,11 @@ class ConsoleNotifier:
             ]
             self._print(f"\n{clock}  ▶ {event['speaker']} has the floor ({role})")
         elif kind == "utterance" and self.show_utterances:
-            self._print(f"          {event['text']}{_translated(event)}")
+            self._print(f"          {event['text']}{translated_plain(event)}")
         elif kind == "match":
             clock = self.wall_of(event["start"]).strftime("%H:%M:%S")
             quote = event["quote"].strip().rstrip(".")
             described = describe_match(event, self.items.get(event["ref"]))
-            self._print(f'{clock}  {event["speaker"]}  "…{quote}…"{_translated(event)}  ↳ {described}')
+            self._print(f'{clock}  {event["speaker"]}  "…{quote}…"{translated_plain(event)}  ↳ {described}')
         elif kind == "stream_gap":
             self._print(f"   ⚠ stream gap {event['start']:.1f}–{event['end']:.1f} s: {event['reason']}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from uprwatch.bot.alert_format import CAVEAT_PLAIN, stream_offset
+from uprwatch.bot.alert_format import CAVEAT_PLAIN, stream_offset, translated_plain
 from uprwatch.bot.events import Event
 
 
@@ -19,7 +19,7 @@ def plain_transcript(events: list[Event]) -> str:
             lines += ["", f"[{stream_offset(event['start'])}] {event['speaker']} ({event['role']})"]
         elif kind == "utterance":
             clock = datetime.fromisoformat(event["wall"]).strftime("%H:%M:%S")
-            lines.append(f"{clock} [{stream_offset(event['start'])}] {event['text']}")
+            lines.append(f"{clock} [{stream_offset(event['start'])}] {event['text']}{translated_plain(event)}")
         elif kind == "stream_gap":
             span = f"{stream_offset(event['start'])}–{stream_offset(event['end'])}"
             lines.append(f"[{span}] (no audio: {event['reason']})")

@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from uprwatch.bot.session_store import SessionStore
+from uprwatch.bot.transcript_export import plain_transcript
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import load_session_file
 from uprwatch.transcribe.file_source import decode_file
@@ -75,6 +77,9 @@ def test_replay_marks_translated_words_and_keeps_the_language(tmp_path):
     said, stdout = utterances(translate=True)
     assert len(said) == 2 and all(r["language"] == "fr" and r["translated_from"] == "fr" for r in said)
     assert stdout.count("[translated from fr]") == 2
+    store = SessionStore(f"sqlite:///{tmp_path / 'on.db'}")
+    assert plain_transcript(store.events("fr")).count("[translated from fr]") == 2  # what /sessions sends
+    store.close()
     said, stdout = utterances(translate=False)
     assert len(said) == 2 and all(r["language"] == "fr" and "translated_from" not in r for r in said)
     assert "[translated from" not in stdout and words(" ".join(r["text"] for r in said)) & FRENCH_WORDS
