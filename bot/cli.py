@@ -86,7 +86,11 @@ def _replay(
     src = open_source(spec, realtime=realtime, language=settings.session.language, until=settings.session.end)
     model_spec = model or settings.model
     _note(f"loading Whisper model {model_spec} …")
-    engine = WhisperEngine(model_spec, settings.whisper_language, translate=settings.translate)
+    try:
+        engine = WhisperEngine(model_spec, settings.whisper_language, translate=settings.translate,
+                               floor_languages=settings.floor_languages)  # fmt: skip
+    except UserError as exc:
+        raise UserError(f"{settings.path}: [transcription]: {exc}") from None
     store = SessionStore(db_url or defaults.default_db_url())
     sinks: list[Sink] = [store]
     events_file = EventsFile(events_path) if events_path else None
@@ -96,7 +100,8 @@ def _replay(
     if settings.catch_up == "smaller_model":
         _note(f"loading fallback model {settings.fallback_model} for catching up …")
         try:
-            fallback = WhisperEngine(settings.fallback_model, settings.whisper_language, translate=settings.translate)
+            fallback = WhisperEngine(settings.fallback_model, settings.whisper_language, translate=settings.translate,
+                                     floor_languages=settings.floor_languages)  # fmt: skip
         except UserError as exc:  # the engine knows what a model can do; say which setting named it
             raise UserError(f"{settings.path}: [transcription] fallback_model: {exc}") from None
     catch_up = CatchUp(settings.catch_up, settings.max_lag_s, fallback)

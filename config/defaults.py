@@ -27,6 +27,12 @@ LOG_PROB_THRESHOLD = -1.0
 COMPRESSION_RATIO_THRESHOLD = 2.4
 BEAM_SIZE = 5
 
+# With language "floor": the UN's six official languages are the only ones spoken on the floor, so language
+# detection chooses among them. A chunk whose best language has less than this share of their probability
+# (short chunks, a name, applause) keeps the language of the speech before it, the same turn in nearly all cases.
+FLOOR_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+FLOOR_LANGUAGE_MIN_SHARE = 0.7
+
 
 def cache_dir() -> Path:
     """Where joined model weights are kept: $UPRWATCH_CACHE_DIR, else the XDG cache."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,7 @@ class SessionFile:
     whisper_language: str | None
     min_score: float
     translate: bool = False  # Whisper's English translation instead of the words as spoken
+    floor_languages: tuple[str, ...] = defaults.FLOOR_LANGUAGES  # what language = "floor" detects among
     catch_up: str = "queue"
     max_lag_s: float = 30.0
     fallback_model: str = "embedded:tiny.en"
@@ -64,7 +66,7 @@ _SCHEMA: dict[str, set[str]] = {
     "session": {"id", "title", "state_under_review", "start", "end", "timezone", "source", "language"},
     "corpus": {"recommendations", "advance_questions"},
     "floor": {"speakers"},
-    "transcription": {"model", "language", "translate", "catch_up", "max_lag_s", "fallback_model"},
+    "transcription": {"model", "language", "floor_languages", "translate", "catch_up", "max_lag_s", "fallback_model"},
     "alerts": {"min_score", "keywords"},
     "telegram": {"token_file", "admins", "channels", "digest_minutes", "drain_s"},
 }
@@ -203,6 +205,9 @@ def load_session_file(path: str | Path) -> SessionFile:
         t.fail(
             "translate", 'the audio is already English; set [session] language = "floor" (or fr, es, …) to translate'
         )
+    floor_languages = tuple(t.names("floor_languages") or defaults.FLOOR_LANGUAGES)
+    if bad := [code for code in floor_languages if not re.fullmatch(r"[a-z]{2,3}", code)]:
+        t.fail("floor_languages", f"{', '.join(map(repr, bad))}: use Whisper's language codes, such as 'fr' or 'zh'")
     catch_up = t.text("catch_up", "queue") or "queue"
     if catch_up not in CATCH_UP_POLICIES:
         t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}")
@@ -223,6 +228,7 @@ def load_session_file(path: str | Path) -> SessionFile:
         model=t.text("model", defaults.DEFAULT_MODEL) or defaults.DEFAULT_MODEL,
         whisper_language=whisper_language,
         translate=translate,
+        floor_languages=floor_languages,
         min_score=a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100),
         keywords=a.names("keywords"),
         catch_up=catch_up,

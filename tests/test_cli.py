@@ -1,11 +1,11 @@
 import json
-import subprocess
-import sys
 
-from tests.conftest import EVAL, SAMPLES, load_jsonl, run_cli
+from tests.conftest import EVAL, SAMPLES, load_jsonl, needs_shared, run_cli
+from tests.scoring import score
 
 
-def test_match_input_json_follows_the_contract_and_scores_well(matrix_2018, tmp_path):
+@needs_shared
+def test_match_input_json_follows_the_contract_and_scores_well(matrix_2018):
     result = run_cli("match", "--corpus", str(matrix_2018), "--input", str(EVAL / "dev-statements.jsonl"), "--json")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -17,16 +17,8 @@ def test_match_input_json_follows_the_contract_and_scores_well(matrix_2018, tmp_
         for m in row["matches"]:
             assert set(m) == {"id", "kind", "score", "text", "recommending_states", "position"}
             assert m["score"] >= 75
-    predicted = tmp_path / "predicted.jsonl"
-    predicted.write_text(result.stdout)
-    scored = subprocess.run(
-        [sys.executable, str(EVAL / "score.py"), str(EVAL / "dev-statements.jsonl"), str(predicted)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    figures = json.loads(scored.stdout.splitlines()[-1])
-    assert figures["precision"] >= 0.95 and figures["recall"] >= 0.9
+    scored = score(load_jsonl(EVAL / "dev-statements.jsonl"), {r["id"]: [m["id"] for m in r["matches"]] for r in rows})
+    assert scored.precision >= 0.95 and scored.recall >= 0.9, scored.misses
 
 
 def test_match_single_text_prints_a_readable_line(matrix_2018):

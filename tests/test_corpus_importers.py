@@ -5,7 +5,7 @@ from uprwatch.config.errors import UserError
 from uprwatch.matching.advance_questions import load_advance_questions
 from uprwatch.matching.corpus_loader import load_corpus, load_recommendations
 
-from tests.conftest import EVAL, SHARED, run_cli
+from tests.conftest import EVAL, SHARED, needs_shared, run_cli
 
 EXPORT = sorted((SHARED / "data" / "upr" / "upr-info-export").glob("sessions-*-*.csv"))
 
@@ -15,6 +15,7 @@ def upr_info():
     return load_corpus(EXPORT)
 
 
+@needs_shared
 def test_upr_info_export_loads_every_row_once(upr_info):
     assert 41_000 < len(upr_info.items) < 41_066  # 41,066 rows less the few repeated across files
     assert len({(i.state_under_review, i.text, i.year, i.recommending_states) for i in upr_info.items}) == len(
@@ -24,6 +25,7 @@ def test_upr_info_export_loads_every_row_once(upr_info):
     assert len({i.id for i in upr_info.items}) == len(upr_info.items)
 
 
+@needs_shared
 def test_upr_info_mac_roman_text_and_names_are_decoded(upr_info):
     texts = [i.text for i in upr_info.items if "Habré" in i.text]
     assert texts, "Mac Roman é was not decoded"
@@ -32,6 +34,7 @@ def test_upr_info_mac_roman_text_and_names_are_decoded(upr_info):
     assert "Democratic People's Republic of Korea" in {i.state_under_review for i in upr_info.items}
 
 
+@needs_shared
 def test_overlapping_export_files_are_deduplicated(tmp_path):
     copy = tmp_path / "sessions-17-again.csv"
     copy.write_bytes(EXPORT[2].read_bytes())  # the same session rows a second time, as in an overlapping file
@@ -40,6 +43,7 @@ def test_overlapping_export_files_are_deduplicated(tmp_path):
     assert len(doubled.items) == len(single.items)
 
 
+@needs_shared
 def test_upr_info_rows_are_limited_to_the_state_under_review():
     china = load_corpus(EXPORT, None, "China")
     assert {i.state_under_review for i in china.items} == {"China"}
@@ -78,6 +82,7 @@ def test_our_jsonl_reports_bad_lines_and_keeps_the_rest(tmp_path):
     assert len(corpus.problems) == 2 and "line 2" in corpus.problems[0] and "line 3" in corpus.problems[1]
 
 
+@needs_shared
 def test_advance_questions_are_read_per_asking_state():
     corpus = load_advance_questions(EVAL / "advance-questions-china-synthetic.txt", "China")
     assert [i.id for i in corpus.items] == [

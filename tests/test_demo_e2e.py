@@ -1,11 +1,14 @@
-"""The demo session replayed through the real pipeline: audio → VAD → Whisper → floor → matcher → events."""
+"""The demo session replayed once through the real pipeline — audio → VAD → Whisper → floor → matcher → events →
+session log, console and the Telegram bot on the fake Bot API — and what each part made of it. Subscribers' commands,
+sent before the session, decide exactly which alerts each chat receives."""
 
+import re
 from datetime import datetime
+from html import escape
 
 import pytest
-from uprwatch.bot.session_store import SessionStore
 
-from tests.conftest import SAMPLES, load_jsonl, run_cli
+from tests.conftest import CHANNEL, GROUP, PRIVATE, SAMPLES, DemoRun, load_jsonl, run_cli, stored_events
 
 BASE = {"type", "session", "at"}
 KEYS = {
@@ -30,31 +33,21 @@ KEYS = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    result = run_cli("demo", "--events", str(out / "events.jsonl"), "--db", f"sqlite:///{out / 'session.db'}")
-    assert result.returncode == 0, result.stderr
-    return result, load_jsonl(out / "events.jsonl"), f"sqlite:///{out / 'session.db'}"
-
-
-def test_every_event_has_exactly_the_design_keys(demo_run):
-    _, events, _ = demo_run
+def test_every_event_has_exactly_the_design_keys(demo_run: DemoRun):
+    events = demo_run.events
     assert events[0]["type"] == "session_started" and events[-1]["type"] == "session_ended"
     for event in events:
         assert set(event) == BASE | KEYS[event["type"]], event
         datetime.fromisoformat(event["at"])
 
 
-def test_session_log_holds_the_same_events_as_the_events_file(demo_run):
-    _, events, db = demo_run
-    store = SessionStore(db)
-    assert store.events(events[0]["session"]) == events
-    store.close()
+def test_session_log_holds_the_same_events_as_the_events_file(demo_run: DemoRun):
+    stored = [e for e in stored_events(demo_run.db, demo_run.events[0]["session"]) if e["type"] != "alert_sent"]
+    assert stored == demo_run.events  # alert_sent goes to the session log only
 
 
-def test_turns_follow_the_scripted_speakers(demo_run):
-    _, events, _ = demo_run
+def test_turns_follow_the_scripted_speakers(demo_run: DemoRun):
+    events = demo_run.events
     script = load_jsonl(SAMPLES / "demo-script.jsonl")
     expected = [t["speaker"] for t in script]
     got = [e["speaker"] for e in events if e["type"] == "turn"]
@@ -63,16 +56,16 @@ def test_turns_follow_the_scripted_speakers(demo_run):
     assert roles["China"] == "state_under_review" and roles["Chair"] == "chair" and roles["Germany"] == "delegation"
 
 
-def test_turn_starts_are_within_two_seconds_of_the_truth(demo_run):
-    _, events, _ = demo_run
+def test_turn_starts_are_within_two_seconds_of_the_truth(demo_run: DemoRun):
+    events = demo_run.events
     truth = load_jsonl(SAMPLES / "demo-timeline.jsonl")
     starts = [e["start"] for e in events if e["type"] == "turn"]
     assert len(starts) == len(truth)
     assert all(abs(s - t["start"]) <= 2.0 for s, t in zip(starts, truth, strict=True))
 
 
-def test_matches_are_the_scripted_echoes_and_nothing_else(demo_run):
-    _, events, _ = demo_run
+def test_matches_are_the_scripted_echoes_and_nothing_else(demo_run: DemoRun):
+    events = demo_run.events
     expected = {(t["speaker"], ref) for t in load_jsonl(SAMPLES / "demo-script.jsonl") for ref in t["expect"]}
     got = {(e["speaker"], e["ref"]) for e in events if e["type"] == "match"}
     assert got <= expected, got - expected
@@ -83,8 +76,8 @@ def test_matches_are_the_scripted_echoes_and_nothing_else(demo_run):
         assert e["position"] in ("Supported", "Noted") and e["score"] >= 75
 
 
-def test_utterances_carry_wall_time_from_the_session_start(demo_run):
-    _, events, _ = demo_run
+def test_utterances_carry_wall_time_from_the_session_start(demo_run: DemoRun):
+    events = demo_run.events
     origin = datetime.fromisoformat("2024-01-23T09:00:00+01:00")
     utterances = [e for e in events if e["type"] == "utterance"]
     assert len(utterances) >= 26
@@ -92,8 +85,69 @@ def test_utterances_carry_wall_time_from_the_session_start(demo_run):
         assert abs((datetime.fromisoformat(u["wall"]) - origin).total_seconds() - u["start"]) < 1
 
 
-def test_console_prints_turns_and_pasteable_match_lines(demo_run):
-    result, _, _ = demo_run
+def test_console_prints_turns_and_pasteable_match_lines(demo_run: DemoRun):
+    result = demo_run.result
     assert "▶ Germany has the floor (delegation)" in result.stdout
     assert "↳ repeats its own 2018 rec S.3 (Germany, Iceland) — Noted (score" in result.stdout
     assert "↳ echoes 2018 rec S.5 (Sweden, Netherlands) — Noted" in result.stdout
+
+
+def test_the_demo_command_replays_the_bundled_session(tmp_path):
+    # the full replay is `demo_run`; this checks that `uprwatch demo` reaches the model with the bundled session
+    result = run_cli("demo", "--model", "no-such-model", "--db", f"sqlite:///{tmp_path / 'demo.db'}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Replaying the bundled illustrative UPR mini-session" in result.stderr
+    assert "no-such-model" in result.stderr.splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def delivered(demo_run: DemoRun):
+    return demo_run.api, stored_events(demo_run.db, "demo-china-illustrative"), demo_run.result
+
+
+def test_the_private_chat_gets_germanys_turn_and_matches_and_nothing_else(delivered):
+    api, events, _ = delivered
+    texts = [m.text for m in api.to(PRIVATE)]
+    replies, alerts = texts[:3], texts[3:]
+    assert "What we store" in replies[0] and replies[1].startswith("Mode: matches") and "Germany" in replies[2]
+    germany = [e["ref"] for e in events if e["type"] == "match" and e["speaker"] == "Germany"]
+    assert germany == ["S.3", "S.6"]
+    assert alerts[0].startswith("🔴 <b>Live:")
+    assert alerts[1].startswith("▶ <b>Germany</b> has the floor")
+    assert [re.search(r"rec (S\.\d+)", t).group(1) for t in alerts[2:4]] == germany
+    assert alerts[4].startswith("⏹ <b>Ended:")
+    assert len(alerts) == 5
+    assert all("machine transcript — check against the video" in t for t in alerts[2:4])
+
+
+def test_the_group_in_mode_all_gets_every_utterance_once_in_order_merged_under_its_limit(delivered):
+    api, events, _ = delivered
+    body = "\n\n".join(m.text for m in api.to(GROUP))
+    utterances = [e for e in events if e["type"] == "utterance"]
+    positions = []
+    for u in utterances:
+        clock = datetime.fromisoformat(u["wall"]).strftime("%H:%M:%S")
+        needle = f"<b>{escape(u['speaker'])}</b> {clock}: {escape(u['text'])}"
+        assert body.count(needle) == 1, needle
+        positions.append(body.index(needle))
+    assert positions == sorted(positions)
+    assert body.count("</b> has the floor (") == sum(e["type"] == "turn" for e in events)
+    # 20 messages a minute: some 60 alerts in a replay of a minute or so only fit because they were merged
+    turns = sum(e["type"] == "turn" for e in events)
+    assert len(api.to(GROUP)) < len(utterances) + turns
+    times = [m.at for m in api.to(GROUP)]
+    assert all(len([t for t in times if s <= t < s + 60]) <= 20 for s in times)
+
+
+def test_the_channel_gets_every_match_and_the_bot_stayed_within_the_limits(delivered):
+    api, events, result = delivered
+    body = "\n".join(m.text for m in api.to(CHANNEL))
+    for e in events:
+        if e["type"] == "match":
+            assert re.search(rf"(rec |question |keyword “){re.escape(e['ref'])}\b", body), e["ref"]
+    assert api.answered[429] == 0 and api.answered[403] == 0
+    sent = [e for e in events if e["type"] == "alert_sent"]
+    assert {e["chat"] for e in sent} == {PRIVATE, GROUP, CHANNEL}
+    assert len(sent) == len({(e["chat"], e["event"]) for e in sent})  # no alert twice to one chat
+    assert "Telegram: @uprwatch_test_bot is up" in result.stderr
+    assert api.token not in result.stderr + result.stdout

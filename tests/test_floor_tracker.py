@@ -3,7 +3,7 @@ from uprwatch.config.errors import UserError
 from uprwatch.matching.floor_tracker import UNIDENTIFIED, FloorTracker
 from uprwatch.matching.gazetteer import gazetteer
 
-from tests.conftest import EVAL, ROOT, load_jsonl
+from tests.conftest import EVAL, ROOT, load_jsonl, needs_shared
 
 ROLE = {
     "chair": "chair",
@@ -28,7 +28,7 @@ def speakers_of(tracker: FloorTracker, text: str, at: float = 0.0) -> list[str]:
     return [part.speaker for part in tracker.attribute(text, at, at + 1)]
 
 
-@pytest.mark.parametrize("path", [EVAL / "dev-session-script.jsonl", HARD])
+@pytest.mark.parametrize("path", [pytest.param(EVAL / "dev-session-script.jsonl", marks=needs_shared), HARD])
 @pytest.mark.parametrize("with_list", [False, True])
 def test_scripted_sessions_are_attributed_exactly(path, with_list):
     script = load_jsonl(path)

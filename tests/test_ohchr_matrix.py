@@ -5,7 +5,7 @@ import pytest
 from uprwatch.config.errors import UserError
 from uprwatch.matching.ohchr_matrix import load_ohchr_matrix
 
-from tests.conftest import MATRIX_2013
+from tests.conftest import MATRIX_2013, needs_shared
 
 
 def paragraphs(corpus):
@@ -26,6 +26,7 @@ def test_2018_matrix_has_346_paragraphs_284_supported_62_noted(matrix_2018):
     assert corpus.problems == []
 
 
+@needs_shared
 def test_2013_matrix_has_252_paragraphs_204_supported_48_noted():
     corpus = load_ohchr_matrix(MATRIX_2013)
     paras = paragraphs(corpus)

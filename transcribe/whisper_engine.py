@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Iterable, Sequence
 
 from faster_whisper import WhisperModel
 from uprwatch.config import defaults
@@ -41,8 +42,38 @@ def _is_hallucination(text: str) -> bool:
     return not words or " ".join(words) in HALLUCINATIONS
 
 
+def floor_language(probabilities: Iterable[tuple[str, float]], allowed: Sequence[str]) -> tuple[str, float]:
+    """The most probable of the allowed languages, and its share of their total probability (0–1)."""
+    probs = {lang: p for lang, p in probabilities if lang in allowed}
+    if not probs:
+        return allowed[0], 0.0
+    best = max(probs, key=probs.__getitem__)
+    total = sum(probs.values())
+    return best, probs[best] / total if total > 0 else 0.0
+
+
+class FloorLanguage:
+    """The language of the floor, chunk by chunk: detected among the allowed languages, and kept through chunks
+    too short or unclear to tell (a name, a "thank you"), which in nearly all cases belong to the same turn."""
+
+    def __init__(self, allowed: Sequence[str], min_share: float = defaults.FLOOR_LANGUAGE_MIN_SHARE):
+        self.allowed = tuple(allowed)
+        self.min_share = min_share
+        self.current: str | None = None
+
+    def update(self, probabilities: Iterable[tuple[str, float]]) -> str:
+        """The language of the chunk whose detection gave these probabilities."""
+        language, share = floor_language(probabilities, self.allowed)
+        if share >= self.min_share or self.current is None:
+            self.current = language
+        return self.current
+
+
 class WhisperEngine:
-    """Loads one model and turns speech chunks into utterances; call `transcribe` off the event loop."""
+    """Loads one model and turns speech chunks into utterances; call `transcribe` off the event loop.
+
+    `language` None means the floor channel: each chunk's language is detected among `floor_languages`.
+    """
 
     def __init__(
         self,
@@ -50,25 +81,41 @@ class WhisperEngine:
         language: str | None = "en",
         cpu_threads: int = 0,
         translate: bool = False,
+        floor_languages: Sequence[str] = defaults.FLOOR_LANGUAGES,
     ):
         self.resolved: ResolvedModel = resolve_model(model)
         if language and language != "en" and not self.resolved.multilingual:
             raise UserError(f"model {model} understands only English; use embedded:base for language {language!r}")
         if translate and not self.resolved.multilingual:
             raise UserError(f"model {model} understands only English and cannot translate; use embedded:base")
-        self.language = language
+        self.language = language if language or self.resolved.multilingual else "en"
         self.translate = translate
         threads = cpu_threads or os.cpu_count() or 2
         try:
             self.model = WhisperModel(self.resolved.path, device="cpu", compute_type="int8", cpu_threads=threads)
         except (RuntimeError, ValueError, OSError) as exc:
             raise UserError(f"cannot load Whisper model from {self.resolved.path} ({exc})") from None
+        unknown = [code for code in floor_languages if code not in self.model.supported_languages]
+        if self.resolved.multilingual and (unknown or not floor_languages):
+            raise UserError(
+                f"floor languages {', '.join(map(repr, unknown)) or '(none)'}: not languages Whisper knows; "
+                f"use codes such as {', '.join(defaults.FLOOR_LANGUAGES)}"
+            )
+        self.floor = FloorLanguage(floor_languages)
+
+    def detect_floor_language(self, samples: Samples) -> str:
+        """The chunk's language among the floor languages; an uncertain chunk keeps the one before it."""
+        if len(self.floor.allowed) == 1:
+            return self.floor.allowed[0]
+        _, _, probabilities = self.model.detect_language(samples)
+        return self.floor.update(probabilities)
 
     def transcribe_samples(self, samples: Samples) -> tuple[str, float, str | None]:
         """Text, confidence (0–1) and language of one speech chunk; empty text when nothing trustworthy was heard."""
-        segments, info = self.model.transcribe(
+        language = self.language or self.detect_floor_language(samples)
+        segments, _ = self.model.transcribe(
             samples,
-            language=self.language,
+            language=language,
             task="translate" if self.translate else "transcribe",
             beam_size=defaults.BEAM_SIZE,
             vad_filter=False,
@@ -91,7 +138,7 @@ class WhisperEngine:
                 logprobs.append(seg.avg_logprob)
         text = " ".join(texts).strip()
         confidence = math.exp(sum(logprobs) / len(logprobs)) if logprobs else 0.0
-        return text, round(confidence, 3), info.language
+        return text, round(confidence, 3), language
 
     def transcribe(self, chunk: SpeechChunk) -> Utterance | None:
         """One utterance per speech chunk, or None when the chunk held no trustworthy speech."""
