@@ -8,6 +8,11 @@ announcement, a chair naming two States, a delegation that never says its name, 
 State quoted inside another's statement). Each runs with and without the `[floor] speakers` list.
 Reported: the share of delegation and State-under-review utterances attributed to the right State, and
 the share of turns whose start is within 2 s of the truth.
+
+Then, as text, the four sessions of `bench/data/floor/` (written independently of the tracker; their first line
+names the State under review and the published speakers list), split before any tuning into dev (sessions 1–2)
+and test (3–4): per statement of a delegation or the State under review, right / wrong State / "Unidentified",
+beside the naive baseline "the last State name heard before the statement speaks".
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe
-from uprwatch.matching.floor_tracker import FloorTracker
+from uprwatch.matching.floor_tracker import UNIDENTIFIED, FloorTracker
 from uprwatch.matching.gazetteer import gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +49,7 @@ def load(path: Path) -> list[dict]:
 
 
 def display(name: str) -> str:
-    return "Chair" if name == "President" else gazetteer().lookup(name).display
+    return "Chair" if name == "President" else (gazetteer().exact(name) or gazetteer().lookup(name)).display
 
 
 def listed(script: list[dict]) -> list[str]:
@@ -156,6 +161,83 @@ def run_audio(script: list[dict], speakers: list[str] | None, audio: Path, truth
     return score(truth, [e for e in rows if e["type"] == "utterance"], [e for e in rows if e["type"] == "turn"])
 
 
+FLOOR_SETS = {"dev": ("session-1", "session-2"), "test": ("session-3", "session-4")}
+FLOOR_DIR = ROOT / "bench" / "data" / "floor"
+
+
+def load_floor_session(path: Path) -> tuple[dict, list[dict]]:
+    """The meta line (state_under_review, speakers_list) and the scripted lines."""
+    rows = load(path)
+    return rows[0], [r for r in rows if not r.get("meta")]
+
+
+def floor_counts(meta: dict, lines: list[dict], with_list: bool) -> tuple[int, int, int, list[str]]:
+    """Right, wrong State, unidentified over the statements of delegations and the State under review."""
+    tracker = FloorTracker(meta["state_under_review"], meta["speakers_list"] if with_list else None)
+    right = wrong = unidentified = 0
+    misses = []
+    for i, line in enumerate(lines):
+        parts = tracker.attribute(line["text"], float(i), float(i) + 0.99)
+        if line["role"] == "chair":
+            continue
+        said: dict[str, int] = {}
+        for part in parts:  # the speaker credited with most of the statement
+            said[part.speaker] = said.get(part.speaker, 0) + len(part.text)
+        got, truth = max(said, key=said.__getitem__), display(line["speaker"])
+        if got == truth:
+            right += 1
+        elif got == UNIDENTIFIED:
+            unidentified += 1
+        else:
+            wrong += 1
+            misses.append(f"{truth} credited to {got}: {line['text'][:70]!r}")
+    return right, wrong, unidentified, misses
+
+
+def last_name_heard(meta: dict, lines: list[dict]) -> tuple[int, int]:
+    """Naive baseline: a statement is credited to the last State named before it (right, wrong)."""
+    right = wrong = 0
+    last: str | None = None
+    for line in lines:
+        if line["role"] != "chair":
+            if last == display(line["speaker"]):
+                right += 1
+            else:
+                wrong += 1
+        words = line["text"].split()
+        for start in range(len(words)):
+            state = gazetteer().find_in(" ".join(words[start : start + 6]), max_words=6)
+            if state is not None:
+                last = state.display
+    return right, wrong
+
+
+def floor_sets() -> None:
+    """Right / wrong / unidentified on the dev and test sessions, with and without the list, and the baseline."""
+    for split, names in FLOOR_SETS.items():
+        sessions = [load_floor_session(FLOOR_DIR / f"{n}.jsonl") for n in names]
+        base_right = base_total = 0
+        for meta, lines in sessions:
+            r, w = last_name_heard(meta, lines)
+            base_right, base_total = base_right + r, base_total + r + w
+        print(f"{split:<4} naive (last State name heard): right {base_right / base_total:.1%} of {base_total}")
+        for with_list in (False, True):
+            right = wrong = unidentified = 0
+            misses: list[str] = []
+            for meta, lines in sessions:
+                r, w, u, m = floor_counts(meta, lines, with_list)
+                right, wrong, unidentified, misses = right + r, wrong + w, unidentified + u, misses + m
+            total = right + wrong + unidentified
+            label = "with list   " if with_list else "without list"
+            print(
+                f"{split:<4} {label}: right {right / total:.1%}, wrong State {wrong / total:.1%} ({wrong}), "
+                f"unidentified {unidentified / total:.1%} ({unidentified}) of {total}"
+            )
+            if split == "dev":  # misses are shown for dev only: test is for measuring, not for reading
+                for miss in misses:
+                    print(f"      {miss}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--audio", action="store_true")
@@ -184,6 +266,7 @@ def main() -> int:
                     print(f"audio {label}: utterances right {attribution:.1%}, turn starts within 2 s {starts:.1%}")
                     for miss in misses:
                         print(f"      {miss}")
+    floor_sets()
     return 0
 
 

@@ -31,6 +31,15 @@ _ANNOUNCE = [
         r"^(?P<x>[^.;!?]{2,80}?),? (?:you have the floor|please(?: take the floor)?|the floor is yours)\b",
     )
 ]
+# Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
+# State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
+_DELEGATION_CUES = re.compile(
+    r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
+    r"support\w*|thanks|we|our|us|my|report|efforts?)\b",
+    re.I,
+)
+HANDOVER_MAX_WORDS = 14
+SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
 _FOLLOWED = re.compile(r"\bfollowed by (?P<x>[^.;!?]+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
@@ -128,7 +137,7 @@ class FloorTracker:
         words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
         if not words or words.startswith(("head of", "head on", "delegation")):
             return self.sur  # "the head of the delegation" / "the delegation" is the State under review
-        heard = gazetteer().find_in(words) or gazetteer().find_at_end(words)
+        heard = gazetteer().find_in(words) or gazetteer().find_at_end(words) or self._last_named(words)
         expected = self._expected_next()
         if expected is not None and heard != expected:
             # The published order beats a near-miss: "Braille" after Benin, with Brazil listed next.
@@ -137,12 +146,51 @@ class FloorTracker:
                 return expected
         return heard
 
-    def _announcement(self, sentence: str) -> tuple[bool, State | None]:
+    @staticmethod
+    def _states_named(phrase: str, max_words: int = 5) -> list[State]:
+        """The States a short phrase names, in order: by spelling, else by sound, since the chair's words are where
+        a name is expected and the ASR mishears names ("Porch ugal")."""
+        words = fold(phrase).split()
+        for lookup, longest in ((gazetteer().lookup, max_words), (gazetteer().sounds_like, SOUND_MAX_WORDS)):
+            found: list[State] = []
+            i = 0
+            while i < len(words):
+                for n in range(min(longest, len(words) - i), 0, -1):
+                    state = lookup(" ".join(words[i : i + n]))
+                    if state is not None:
+                        found.append(state)
+                        i += n
+                        break
+                else:
+                    i += 1
+            if found:
+                return found
+        return []
+
+    def _last_named(self, phrase: str) -> State | None:
+        named = self._states_named(phrase)
+        return named[-1] if named else None
+
+    def _announcement(self, sentence: str, opens_utterance: bool = True) -> tuple[bool, State | None]:
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if m:
                 return True, self._named(m.group("x"))
+        # any short sentence of the chair's kind naming someone other than the speaker hands the floor over
+        words = fold(_SALUTATION.sub("", sentence))
+        if (
+            self.current is not None
+            and (opens_utterance or self.current.role == "chair")
+            and 0 < len(words.split()) <= HANDOVER_MAX_WORDS
+            and not _DELEGATION_CUES.search(sentence)
+        ):
+            # one State besides the speaker: a list of several ("the troika: Gambia, Lithuania and Paraguay") is no
+            # hand-over
+            others = {s for s in self._states_named(words) if s.display != self.current.speaker}
+            if len(others) == 1:
+                state = others.pop()
+                return True, self._named(state.name) if self._expected_next() else state
         # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name
         words = fold(_SALUTATION.sub("", sentence))
         if self.current is not None and 0 < len(words.split()) <= 5:
@@ -198,7 +246,7 @@ class FloorTracker:
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
-        announced, state = self._announcement(sentence)
+        announced, state = self._announcement(sentence, opens_utterance)
         if announced:
             followed = _FOLLOWED.search(sentence)
             self._followed = gazetteer().find_in(fold(followed.group("x"))) if followed else None

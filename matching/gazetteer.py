@@ -8,11 +8,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import jellyfish
 from rapidfuzz import fuzz, process
 from uprwatch.matching.normalise import fold_text
 
 DATA = Path(__file__).resolve().parent / "data" / "states.tsv"
 FUZZY_CUTOFF = 88.0
+# A name heard by the ASR as other words ("Porch ugal", "Cutter", "grease") sounds like the name even where the
+# spelling is far off; a Metaphone key of the words run together finds it. Short keys collide with ordinary words,
+# so sound is trusted only where the caller expects a name (a hand-over) and the spelling is not far off too.
+MIN_SOUND_KEY = 3
+SOUND_CUTOFF = 80.0  # mean of the sound-key and spelling ratios (0–100); below, ordinary words pass for names
+
+
+def sound_key(text: str) -> str:
+    """Metaphone of the folded words run together."""
+    return jellyfish.metaphone(fold(text).replace(" ", ""))
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,9 @@ class Gazetteer:
             for form in (state.name, state.display, *state.aliases):
                 self._by_key.setdefault(fold(form), state)
         self._keys = list(self._by_key)
+        self._by_sound: dict[str, list[str]] = {}
+        for key in self._keys:
+            self._by_sound.setdefault(sound_key(key), []).append(key)
 
     def exact(self, text: str) -> State | None:
         """The State whose name or alias folds to exactly `text`."""
@@ -54,6 +68,22 @@ class Gazetteer:
             return None
         best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         return self._by_key[best[0]] if best else None
+
+    def sounds_like(self, text: str) -> State | None:
+        """The State whose name sounds most like `text`: mean of Metaphone-key and spelling similarity."""
+        key, heard = sound_key(text), fold(text).replace(" ", "")
+        if len(key) < MIN_SOUND_KEY:
+            return None
+        best, best_score = None, SOUND_CUTOFF
+        for name_key, names in self._by_sound.items():
+            sound = fuzz.ratio(key, name_key)
+            if sound < SOUND_CUTOFF:
+                continue
+            for name in names:
+                score = (sound + fuzz.ratio(heard, name.replace(" ", ""))) / 2
+                if score >= best_score:
+                    best, best_score = self._by_key[name], score
+        return best
 
     def closest(self, text: str, limit: int = 3) -> list[str]:
         """Display names nearest to `text`, for "did you mean" messages."""

@@ -123,3 +123,31 @@ def test_gazetteer_tolerates_asr_and_formal_forms(heard, state):
 
 def test_gazetteer_has_193_members_and_2_observers():
     assert len(gazetteer().states) == 195
+
+
+def _after_a_statement(line: str) -> tuple[list[str], str]:
+    """Who the tracker credits with a chair line said after Austria's statement, and with the statement after it."""
+    tracker = FloorTracker("Kenya")
+    tracker.attribute("I give the floor to Austria.", 0, 1)
+    tracker.attribute("Thank you. Austria recommends that Kenya ratify the Convention.", 1, 2)
+    chair = [p.speaker for p in tracker.attribute(line, 2, 3)]
+    after = tracker.attribute("Thank you, Madam President. We recommend that Kenya strengthen its institutions.", 3, 4)
+    return chair, after[0].speaker
+
+
+def test_handovers_in_wording_no_rule_was_written_for():
+    # bench/data/floor/handovers-extra.txt: written apart from the tracker and from every tuned set
+    rows = [line.split("\t") for line in (ROOT / "bench/data/floor/handovers-extra.txt").read_text().splitlines()]
+    handovers = [(text, label) for text, label in rows if label != "NONE" and "DELEGATION" not in label]
+    named, wrong = 0, []
+    for text, label in handovers:
+        chair, next_speaker = _after_a_statement(text)
+        named += next_speaker == display(label) and chair == ["Chair"]
+        if next_speaker not in (display(label), UNIDENTIFIED, "Austria"):
+            wrong.append((text, next_speaker))
+    # measured when the general hand-over cue came in: 19 of 28 named (12 before it), one wrong State, the
+    # ASR-mangled "thank you el salvador i pass on to the gamble", which credits the thanked State
+    assert named >= 19 and len(wrong) <= 1, wrong
+    for text, label in rows:
+        if label == "NONE":  # a remark that hands the floor to nobody names no one as the next speaker
+            assert _after_a_statement(text)[1] in (UNIDENTIFIED, "Austria"), text
