@@ -20,20 +20,19 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/uprwatch demo
 
-# Three workers, a test file each: the slow tests wait on the network or on Telegram's pacing as often as they
-# compute, so three files side by side keep both cores busy. Passive OpenMP waits stop two Whisper processes'
+# Four workers, a test file each: the slow tests wait on the network or on Telegram's pacing as often as they
+# compute, so four files side by side keep both cores busy. Passive OpenMP waits stop two Whisper processes'
 # idle threads from spinning on each other's core.
-PYTEST := OMP_WAIT_POLICY=PASSIVE $(CURDIR)/$(BIN)/python -m pytest -q -n 3 --dist loadfile
+PYTEST := OMP_WAIT_POLICY=PASSIVE $(CURDIR)/$(BIN)/python -m pytest -q -n 4 --dist loadfile
 
 test: $(STAMP)
 	$(PYTEST)
 
 # The suite from a clone of the last commit with no ../shared beside it, as every user's clone is: tests that need
 # the real UN data must skip and nothing else may fail. CI runs it after `make test`.
-ALONE := $(shell mktemp -u -d)
 test-alone: $(STAMP)
-	git clone --quiet . $(ALONE)/uprwatch
-	cd $(ALONE)/uprwatch && $(PYTEST); status=$$?; rm -rf $(ALONE); exit $$status
+	alone=$$(mktemp -d) && git clone --quiet . $$alone/uprwatch && \
+	  (cd $$alone/uprwatch && $(PYTEST)); status=$$?; rm -rf $$alone; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -137,7 +137,10 @@ class FloorTracker:
         words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
         if not words or words.startswith(("head of", "head on", "delegation")):
             return self.sur  # "the head of the delegation" / "the delegation" is the State under review
-        heard = gazetteer().find_in(words) or gazetteer().find_at_end(words) or self._last_named(words)
+        heard = gazetteer().find_in(words) or gazetteer().find_at_end(words)
+        if heard is None:  # misheard: the last name the phrase holds, by spelling or by sound
+            named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
+            heard = named[-1] if named else None
         expected = self._expected_next()
         if expected is not None and heard != expected:
             # The published order beats a near-miss: "Braille" after Benin, with Brazil listed next.
@@ -146,32 +149,7 @@ class FloorTracker:
                 return expected
         return heard
 
-    @staticmethod
-    def _states_named(phrase: str, max_words: int = 5) -> list[State]:
-        """The States a short phrase names, in order: by spelling, else by sound, since the chair's words are where
-        a name is expected and the ASR mishears names ("Porch ugal")."""
-        words = fold(phrase).split()
-        for lookup, longest in ((gazetteer().lookup, max_words), (gazetteer().sounds_like, SOUND_MAX_WORDS)):
-            found: list[State] = []
-            i = 0
-            while i < len(words):
-                for n in range(min(longest, len(words) - i), 0, -1):
-                    state = lookup(" ".join(words[i : i + n]))
-                    if state is not None:
-                        found.append(state)
-                        i += n
-                        break
-                else:
-                    i += 1
-            if found:
-                return found
-        return []
-
-    def _last_named(self, phrase: str) -> State | None:
-        named = self._states_named(phrase)
-        return named[-1] if named else None
-
-    def _announcement(self, sentence: str, opens_utterance: bool = True) -> tuple[bool, State | None]:
+    def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None]:
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
@@ -187,12 +165,11 @@ class FloorTracker:
         ):
             # one State besides the speaker: a list of several ("the troika: Gambia, Lithuania and Paraguay") is no
             # hand-over
-            others = {s for s in self._states_named(words) if s.display != self.current.speaker}
+            named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
+            others = {s for s in named if s.display != self.current.speaker}
             if len(others) == 1:
-                state = others.pop()
-                return True, self._named(state.name) if self._expected_next() else state
+                return True, self._named(others.pop().name)  # the speakers list may still overrule a near-miss
         # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name
-        words = fold(_SALUTATION.sub("", sentence))
         if self.current is not None and 0 < len(words.split()) <= 5:
             state = gazetteer().exact(words)
             if state is not None and state.display != self.current.speaker:

@@ -52,6 +52,7 @@ class Gazetteer:
         self._by_sound: dict[str, list[str]] = {}
         for key in self._keys:
             self._by_sound.setdefault(sound_key(key), []).append(key)
+        self._sound_keys = list(self._by_sound)
 
     def exact(self, text: str) -> State | None:
         """The State whose name or alias folds to exactly `text`."""
@@ -75,15 +76,34 @@ class Gazetteer:
         if len(key) < MIN_SOUND_KEY:
             return None
         best, best_score = None, SOUND_CUTOFF
-        for name_key, names in self._by_sound.items():
-            sound = fuzz.ratio(key, name_key)
-            if sound < SOUND_CUTOFF:
-                continue
-            for name in names:
+        for name_key, sound, _ in process.extract(
+            key, self._sound_keys, scorer=fuzz.ratio, score_cutoff=SOUND_CUTOFF, limit=None
+        ):
+            for name in self._by_sound[name_key]:
                 score = (sound + fuzz.ratio(heard, name.replace(" ", ""))) / 2
                 if score >= best_score:
                     best, best_score = self._by_key[name], score
         return best
+
+    def states_in(self, text: str, max_words: int = 5, sound_words: int = 3) -> list[State]:
+        """Every State a short phrase names, in order: by spelling, else by sound (runs of up to `sound_words`
+        heard words), for phrases where a name is expected and the ASR mishears names ("Porch ugal")."""
+        words = fold(text).split()
+        for lookup, longest in ((self.lookup, max_words), (self.sounds_like, sound_words)):
+            found: list[State] = []
+            i = 0
+            while i < len(words):
+                for n in range(min(longest, len(words) - i), 0, -1):
+                    state = lookup(" ".join(words[i : i + n]))
+                    if state is not None:
+                        found.append(state)
+                        i += n
+                        break
+                else:
+                    i += 1
+            if found:
+                return found
+        return []
 
     def closest(self, text: str, limit: int = 3) -> list[str]:
         """Display names nearest to `text`, for "did you mean" messages."""

@@ -3,12 +3,55 @@ session log, console and the Telegram bot on the fake Bot API — and what each 
 sent before the session, decide exactly which alerts each chat receives."""
 
 import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 import pytest
 
-from tests.conftest import CHANNEL, GROUP, PRIVATE, SAMPLES, DemoRun, load_jsonl, run_cli, stored_events
+from tests.conftest import SAMPLES, load_jsonl, run_cli, stored_events
+from tests.fake_bot_api import FakeBotApi
+
+# Chats of the demo replay's Telegram audience: one private chat, one group (changed by its admin), one channel.
+PRIVATE, GROUP, CHANNEL = 4242, -5005, -1007007
+GROUP_ADMIN = 77
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One `uprwatch replay` of the bundled demo session with the bot on the fake Bot API."""
+
+    result: subprocess.CompletedProcess[str]
+    events: list[dict]  # the events file
+    db: str
+    api: FakeBotApi
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+    """The demo through the whole pipeline once (Whisper base on 236 s of audio), shared by every test that
+    checks what the pipeline, the session log, the console and the Telegram bot made of it."""
+    out = tmp_path_factory.mktemp("demo")
+    text = (SAMPLES / "demo-session.toml").read_text()
+    text = re.sub(r'(source|recommendations|advance_questions) = (\[?)"', rf'\1 = \2"{SAMPLES}/', text)
+    session = out / "session.toml"
+    session.write_text(text + f"\n[telegram]\nchannels = [{CHANNEL}]\ndrain_s = 120\n")
+    db = f"sqlite:///{out / 'session.db'}"
+    with FakeBotApi() as api:
+        for said in ("/start", "/mode matches", "/states Germany"):
+            api.say(PRIVATE, said)
+        api.admins[GROUP].add(GROUP_ADMIN)
+        for said in ("/start", "/mode all"):
+            api.say(GROUP, said, user_id=GROUP_ADMIN)
+        env = {"UPRWATCH_TELEGRAM_TOKEN": api.token, "UPRWATCH_TELEGRAM_BASE_URL": api.url}
+        result = run_cli(
+            "replay", "--session", str(session), "--events", str(out / "events.jsonl"), "--db", db, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        yield DemoRun(result, load_jsonl(out / "events.jsonl"), db, api)
+
 
 BASE = {"type", "session", "at"}
 KEYS = {

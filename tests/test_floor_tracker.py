@@ -151,3 +151,13 @@ def test_handovers_in_wording_no_rule_was_written_for():
     for text, label in rows:
         if label == "NONE":  # a remark that hands the floor to nobody names no one as the next speaker
             assert _after_a_statement(text)[1] in (UNIDENTIFIED, "Austria"), text
+
+
+def test_misheard_names_are_found_by_sound_and_ordinary_words_are_not():
+    # forms in no labelled set: spelling alone misses them, sound and spelling together find them
+    g = gazetteer()
+    heard = {"bahreen": "Bahrain", "ecwador": "Ecuador", "swisserland": "Switzerland", "sir lanka": "Sri Lanka"}
+    found = {w: g.sounds_like(w) for w in heard}
+    assert {w: s.display if s else None for w, s in found.items()} == heard
+    assert [g.sounds_like(w) for w in ("the microphone", "switched on", "is resumed", "time is up")] == [None] * 4
+    assert [s.display for s in g.states_in("thank you bahreen now over to ecwador")] == ["Bahrain", "Ecuador"]
