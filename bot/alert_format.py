@@ -35,6 +35,24 @@ def _translated(event: Event) -> str:
     return " <i>(translated)</i>" if event.get("translated_from") else ""
 
 
+def speaker_plain(event: Event) -> str:
+    """Who spoke, marked when the floor tracker guessed the State (speakers list, a name heard only by sound)."""
+    return f"{event['speaker']} (unconfirmed)" if event.get("unconfirmed") else event["speaker"]
+
+
+def turn_plain(event: Event) -> str:
+    """A turn in words; a correction names the guess it replaces."""
+    role = ROLES[event["role"]]
+    if event.get("corrects"):
+        return f"correction: {speaker_plain(event)} has the floor ({role}), not {event['corrects']}"
+    return f"{speaker_plain(event)} has the floor ({role})"
+
+
+def _speaker(event: Event) -> str:
+    marked = " <i>(unconfirmed)</i>" if event.get("unconfirmed") else ""
+    return f"<b>{escape(event['speaker'])}</b>{marked}"
+
+
 def stream_offset(seconds: float) -> str:
     """Stream time as H:MM:SS."""
     s = int(seconds)
@@ -60,11 +78,16 @@ class AlertFormatter:
 
     def turn(self, event: Event) -> str:
         role = ROLES[event["role"]]
-        return f"▶ <b>{escape(event['speaker'])}</b> has the floor ({role}) · {self.when(event['start'])}"
+        if event.get("corrects"):
+            return (
+                f"▶ Correction: {_speaker(event)} has the floor ({role}), not {escape(event['corrects'])} · "
+                f"{self.when(event['start'])}"
+            )
+        return f"▶ {_speaker(event)} has the floor ({role}) · {self.when(event['start'])}"
 
     def utterance(self, event: Event) -> str:
         clock = f"{self.wall_of(event['start']):%H:%M:%S}"
-        return f"<b>{escape(event['speaker'])}</b> {clock}{_translated(event)}: {escape(event['text'])}"
+        return f"{_speaker(event)} {clock}{_translated(event)}: {escape(event['text'])}"
 
     def match(self, event: Event, role: str, answered: bool) -> str:
         item = self.items.get(event["ref"])
@@ -72,7 +95,7 @@ class AlertFormatter:
         if event["kind"] == "advance_question" and line.startswith("raises"):
             line += " — answered" if answered else " — not answered yet"
         return (
-            f"<b>{escape(event['speaker'])}</b> · {ROLES[role]}\n"
+            f"{_speaker(event)} · {ROLES[role]}\n"
             f"{self.when(event['start'])}\n"
             f"<blockquote>{escape(event['quote'].strip())}</blockquote>\n"
             f"↳ {escape(line)}\n{caveat(event)}"
@@ -92,7 +115,7 @@ class AlertFormatter:
     def digest_line(self, event: Event) -> str:
         clock = f"{self.wall_of(event['start']):%H:%M}"
         if event["type"] == "turn":
-            return f"{clock} ▶ {escape(event['speaker'])}"
+            return f"{clock} ▶ {_speaker(event)}"
         quote = escape(event["quote"].strip())
         line = escape(describe_match(event, self.items.get(event["ref"])))
-        return f"{clock} <b>{escape(event['speaker'])}</b>{_translated(event)}: “{quote}” ↳ {line}"
+        return f"{clock} {_speaker(event)}{_translated(event)}: “{quote}” ↳ {line}"

@@ -131,7 +131,14 @@ class AlertRouter:
                 if hit.term in seen:
                     continue
                 seen.add(hit.term)
-                match = self.events.keyword(hit, speaker, event["start"], event["end"], event.get("translated_from"))
+                match = self.events.keyword(
+                    hit,
+                    speaker,
+                    event["start"],
+                    event["end"],
+                    event.get("translated_from"),
+                    not event.get("unconfirmed"),
+                )
                 html = self.format.match(match, self.role, answered=False)
                 self._put(event["session"], f"{alert_key(event)}:keyword:{hit.term}", html, [chat])
 

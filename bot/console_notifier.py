@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
-from uprwatch.bot.alert_format import translated_plain
+from uprwatch.bot.alert_format import speaker_plain, translated_plain, turn_plain
 from uprwatch.bot.events import Event
 from uprwatch.bot.match_wording import describe_match
 from uprwatch.matching.corpus import CorpusItem
@@ -38,16 +38,13 @@ class ConsoleNotifier:
             self._print(f"== {event['title']} — review of {event['state_under_review']} {verb} ({event['source']})")
         elif kind == "turn":
             clock = self.wall_of(event["start"]).strftime("%H:%M:%S")
-            role = {"chair": "chair", "delegation": "delegation", "state_under_review": "State under review"}[
-                event["role"]
-            ]
-            self._print(f"\n{clock}  ▶ {event['speaker']} has the floor ({role})")
+            self._print(f"\n{clock}  ▶ {turn_plain(event)}")
         elif kind == "utterance" and self.show_utterances:
             self._print(f"          {event['text']}{translated_plain(event)}")
         elif kind == "match":
             clock = self.wall_of(event["start"]).strftime("%H:%M:%S")
             quote = event["quote"].strip().rstrip(".")
             described = describe_match(event, self.items.get(event["ref"]))
-            self._print(f'{clock}  {event["speaker"]}  "…{quote}…"{translated_plain(event)}  ↳ {described}')
+            self._print(f'{clock}  {speaker_plain(event)}  "…{quote}…"{translated_plain(event)}  ↳ {described}')
         elif kind == "stream_gap":
             self._print(f"   ⚠ stream gap {event['start']:.1f}–{event['end']:.1f} s: {event['reason']}")

@@ -24,6 +24,11 @@ def _language(language: str | None) -> dict[str, str]:
     return {"language": language} if language and language != "en" else {}
 
 
+def _attribution(confirmed: bool) -> dict[str, bool]:
+    """The `unconfirmed` key, present only when the speaker is the floor tracker's guess, not a name it heard."""
+    return {} if confirmed else {"unconfirmed": True}
+
+
 class EventFactory:
     """Builds events for one session; knows the session id and how stream time maps to wall time."""
 
@@ -54,9 +59,12 @@ class EventFactory:
         return self._event("stream_gap", start=round(start, 2), end=round(end, 2), reason=reason)
 
     def turn(self, turn: Turn) -> Event:
-        return self._event("turn", speaker=turn.speaker, role=turn.role, start=turn.start)
+        corrects = {"corrects": turn.corrects} if turn.corrects else {}
+        return self._event(
+            "turn", speaker=turn.speaker, role=turn.role, start=turn.start, **_attribution(turn.confirmed), **corrects
+        )
 
-    def utterance(self, utterance: Utterance, speaker: str, role: str) -> Event:
+    def utterance(self, utterance: Utterance, speaker: str, role: str, confirmed: bool = True) -> Event:
         return self._event(
             "utterance",
             speaker=speaker,
@@ -68,9 +76,10 @@ class EventFactory:
             confidence=utterance.confidence,
             **_language(utterance.language),
             **_translation(utterance.translated_from),
+            **_attribution(confirmed),
         )
 
-    def match(self, match: Match, speaker: str, translated_from: str | None = None) -> Event:
+    def match(self, match: Match, speaker: str, translated_from: str | None = None, confirmed: bool = True) -> Event:
         return self._event(
             "match",
             speaker=speaker,
@@ -84,10 +93,17 @@ class EventFactory:
             recommending_states=list(match.states or match.item.recommending_states),
             group=list(match.group),
             **_translation(translated_from),
+            **_attribution(confirmed),
         )
 
     def keyword(
-        self, hit: KeywordHit, speaker: str, start: float, end: float, translated_from: str | None = None
+        self,
+        hit: KeywordHit,
+        speaker: str,
+        start: float,
+        end: float,
+        translated_from: str | None = None,
+        confirmed: bool = True,
     ) -> Event:
         return self._event(
             "match",
@@ -102,6 +118,7 @@ class EventFactory:
             recommending_states=[],
             group=[],
             **_translation(translated_from),
+            **_attribution(confirmed),
         )
 
     def lag(self, behind: float) -> Event:

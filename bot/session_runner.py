@@ -88,7 +88,7 @@ class SessionRunner:
                         carry, alerted = "", set()
                         self._emit(self.events.turn(said.new_turn))
                     summary.utterances += 1
-                    self._emit(self.events.utterance(utterance, said.speaker, said.role))
+                    self._emit(self.events.utterance(utterance, said.speaker, said.role, said.confirmed))
                     if said.role == "chair":
                         continue
                     answering = said.role == "state_under_review"
@@ -98,14 +98,21 @@ class SessionRunner:
                         if match.ref not in alerted:
                             alerted.update({match.ref, *match.group})
                             summary.matches += 1
-                            self._emit(self.events.match(match, said.speaker, utterance.translated_from))
+                            self._emit(
+                                self.events.match(match, said.speaker, utterance.translated_from, said.confirmed)
+                            )
                     for hit in self.keywords.find(utterance.text):
                         if hit.term not in alerted:
                             alerted.add(hit.term)
                             summary.matches += 1
                             self._emit(
                                 self.events.keyword(
-                                    hit, said.speaker, utterance.start, utterance.end, utterance.translated_from
+                                    hit,
+                                    said.speaker,
+                                    utterance.start,
+                                    utterance.end,
+                                    utterance.translated_from,
+                                    said.confirmed,
                                 )
                             )
                     pieces = windows(utterance.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from uprwatch.bot.alert_format import CAVEAT_PLAIN, stream_offset, translated_plain
+from uprwatch.bot.alert_format import CAVEAT_PLAIN, stream_offset, translated_plain, turn_plain
 from uprwatch.bot.events import Event
 
 
@@ -16,7 +16,7 @@ def plain_transcript(events: list[Event]) -> str:
         if kind == "session_started":
             lines += [f"{event['title']} — review of {event['state_under_review']}", CAVEAT_PLAIN, ""]
         elif kind == "turn":
-            lines += ["", f"[{stream_offset(event['start'])}] {event['speaker']} ({event['role']})"]
+            lines += ["", f"[{stream_offset(event['start'])}] {turn_plain(event)}"]
         elif kind == "utterance":
             clock = datetime.fromisoformat(event["wall"]).strftime("%H:%M:%S")
             lines.append(f"{clock} [{stream_offset(event['start'])}] {event['text']}{translated_plain(event)}")

@@ -7,7 +7,7 @@ announcement and the start of the next statement when the pause between them is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from uprwatch.config.errors import UserError
@@ -35,12 +35,31 @@ _ANNOUNCE = [
 # State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
 _DELEGATION_CUES = re.compile(
     r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
-    r"support\w*|thanks|we|our|us|my|report|efforts?)\b",
+    r"support\w*|thanks|report|efforts?)\b",
     re.I,
 )
+# A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
+# sentence the chair's.
+_DELEGATION_VOICE = re.compile(r"\b(?:we|our|us|my)\b", re.I)
 HANDOVER_MAX_WORDS = 14
+# Words of running a meeting. With shortness, the absence of a delegation's words, an utterance's opening and a
+# statement just closed ("I thank you."), they are evidence that the chair has taken the floor back even when no
+# hand-over is heard: a delegation never continues across a chair remark.
+_PROCEDURE = re.compile(
+    r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|secretariat|delegations|responses|"
+    r"concluding|remarks|proceed|go ahead|speaking time)\b",
+    re.I,
+)
+# Procedural words that hand the floor on, named or not: a nameless one still advances the speakers list.
+_HANDOVER_WORDS = re.compile(
+    r"\b(?:floor|next|then|please|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|"
+    r"back to|turn to|your (?:minute|time|turn)|hear(?:ing)? from|listening)\b",
+    re.I,
+)
+CHAIR_MAX_WORDS = 20
+CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
-_FOLLOWED = re.compile(r"\bfollowed by (?P<x>[^.;!?]+)", re.I)
+_FOLLOWED = re.compile(r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?) (?P<x>[^.;!?]+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
     r"permanent representative|observer)s? (?:o[fn] )?)+",
@@ -59,6 +78,9 @@ _SALUTATION = re.compile(
     r"(?:(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
     re.I,
 )
+# How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
+_ADDRESSES_CHAIR = re.compile(r"^(?:thank you,? )?(?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
+_DELEGATION_OPENS = re.compile(r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government))\b", re.I)
 _FLOOR_WORDS = re.compile(r"\b(?:you have the floor|the floor to|floor is|next speaker)\b", re.I)
 _CHAIR_ONLY = re.compile(
     r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
@@ -75,6 +97,7 @@ _SENTENCE = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
 _CLOSING = re.compile(r"^i thank you(?: very much)?[.!]?$", re.I)
 _COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
+_CLOSED = re.compile(r"\bthank you(?: (?:very|so) much)?(?: for your attention)?[.!]?$", re.I)
 _THANKS = re.compile(r"^(?:thank you|thanks)(?: (?:very|so) much)?[.!]?$", re.I)
 
 
@@ -85,6 +108,8 @@ class Turn:
     speaker: str
     role: str
     start: float
+    confirmed: bool = True  # False when the State is a guess (speakers list, a name heard only by sound)
+    corrects: str | None = None  # the guessed speaker this turn replaces, once the statement named itself
 
 
 @dataclass(frozen=True)
@@ -97,6 +122,7 @@ class Attribution:
     speaker: str
     role: str
     new_turn: Turn | None
+    confirmed: bool = True
 
 
 class FloorTracker:
@@ -118,6 +144,8 @@ class FloorTracker:
             self.speakers.append(state)
         self.current: Turn | None = None
         self._pending: State | str | None = None  # who the chair has called; UNIDENTIFIED when unheard
+        self._pending_sure = False  # whether that name was heard clearly
+        self._closed = False  # the last statement ended on "I thank you."
         self._followed: State | None = None  # "… to be followed by X"
         self._list_pos = -1
 
@@ -133,48 +161,88 @@ class FloorTracker:
             return self.speakers[self._list_pos + 1]
         return None
 
-    def _named(self, phrase: str) -> State | None:
+    def _with_list(self, by_sound: State | None, words: str) -> tuple[State | None, bool]:
+        """A name not heard clearly, weighed against the speakers list; never confirmed."""
+        expected = self._expected_next()
+        if expected is None or by_sound == expected:
+            return by_sound, False
+        # The published order beats a near-miss ("Braille" after Benin, with Brazil listed next); a sound-alike
+        # further down the list moves the pointer there.
+        forms = (expected.name, expected.display, *expected.aliases)
+        later = self.speakers[self._list_pos + 1 :]
+        if (
+            by_sound is None
+            or by_sound not in later
+            or max(fuzz.ratio(words, fold(f)) for f in forms) >= LIST_PRIOR_SCORE
+        ):
+            return expected, False
+        return by_sound, False
+
+    def _named(self, phrase: str) -> tuple[State | None, bool]:
+        """The State a hand-over phrase names, and whether it was heard clearly (spelt, not guessed)."""
         words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
         if not words or words.startswith(("head of", "head on", "delegation")):
-            return self.sur  # "the head of the delegation" / "the delegation" is the State under review
+            return self.sur, True  # "the head of the delegation" / "the delegation" is the State under review
         heard = gazetteer().find_in(words) or gazetteer().find_at_end(words)
-        if heard is None:  # misheard: the last name the phrase holds, by spelling or by sound
-            named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
-            heard = named[-1] if named else None
-        expected = self._expected_next()
-        if expected is not None and heard != expected:
-            # The published order beats a near-miss: "Braille" after Benin, with Brazil listed next.
-            forms = (expected.name, expected.display, *expected.aliases)
-            if max(fuzz.ratio(words, fold(f)) for f in forms) >= LIST_PRIOR_SCORE or heard is None:
-                return expected
-        return heard
+        if heard is not None:
+            return heard, True  # a name heard clearly is taken, on the list or not
+        named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
+        return self._with_list(named[-1] if named else None, words)
 
-    def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None]:
+    def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None, bool]:
+        """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly."""
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if m:
-                return True, self._named(m.group("x"))
-        # any short sentence of the chair's kind naming someone other than the speaker hands the floor over
+                state, sure = self._named(m.group("x"))
+                if state is not None or gazetteer().states_in(sentence, sound_words=0) == []:
+                    return True, state, sure
+                break  # the wording matched, the name is elsewhere: "Next in line, Nigeria."
         words = fold(_SALUTATION.sub("", sentence))
+        followed = _FOLLOWED.search(words)
+        head = words[: followed.start()] if followed else words  # "Moldova, then Romania": Moldova speaks now
+        # any short sentence of the chair's kind naming someone other than the speaker hands the floor over
         if (
             self.current is not None
             and (opens_utterance or self.current.role == "chair")
             and 0 < len(words.split()) <= HANDOVER_MAX_WORDS
             and not _DELEGATION_CUES.search(sentence)
+            and (not _DELEGATION_VOICE.search(sentence) or _HANDOVER_WORDS.search(sentence))
         ):
             # one State besides the speaker: a list of several ("the troika: Gambia, Lithuania and Paraguay") is no
             # hand-over
-            named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
-            others = {s for s in named if s.display != self.current.speaker}
-            if len(others) == 1:
-                return True, self._named(others.pop().name)  # the speakers list may still overrule a near-miss
+            for sound_words in (0, SOUND_MAX_WORDS):  # spelt first; by sound only where nothing is spelt
+                named = gazetteer().states_in(head, sound_words=sound_words)
+                others = {s for s in named if s.display != self.current.speaker}
+                if len(others) == 1:
+                    state = others.pop()
+                    return (True, state, True) if sound_words == 0 else (True, *self._with_list(state, head))
+                if named:
+                    break
         # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name
         if self.current is not None and 0 < len(words.split()) <= 5:
             state = gazetteer().exact(words)
             if state is not None and state.display != self.current.speaker:
-                return True, state
-        return False, None
+                return True, state, True
+        return False, None, False
+
+    def _chair_like(self, sentence: str, opens_utterance: bool) -> bool:
+        """Whether a sentence heard while a delegation holds the floor is the chair's, by the evidence combined."""
+        words = fold(_SALUTATION.sub("", _COURTESY.sub("", sentence.strip())))
+        n = len(words.split())
+        if n == 0 or n > CHAIR_MAX_WORDS or _DELEGATION_CUES.search(sentence) or _ADDRESSES_CHAIR.match(sentence):
+            return False
+        if _DELEGATION_VOICE.search(sentence) and not _HANDOVER_WORDS.search(sentence):
+            return False
+        evidence = (
+            2 * bool(_PROCEDURE.search(words))
+            + bool(_HANDOVER_WORDS.search(words))
+            + 2 * self._closed
+            + opens_utterance
+            + (n <= 4)
+        )
+        return evidence >= CHAIR_EVIDENCE
 
     def _is_current(self, phrase: str) -> bool:
         """Whether a phrase names the current speaker; only one name is plausible, so the bar is lower."""
@@ -202,34 +270,61 @@ class FloorTracker:
 
     # -- state machine ------------------------------------------------------------------------------
 
-    def _open(self, speaker: str, role: str, start: float) -> Turn | None:
+    def _open(self, speaker: str, role: str, start: float, confirmed: bool = True, corrects: str | None = None):
         if self.current and self.current.speaker == speaker:
             return None
-        self.current = Turn(speaker, role, start)
+        self.current = Turn(speaker, role, start, confirmed, corrects)
         for i, state in enumerate(self.speakers):
             if state.display == speaker and i > self._list_pos:
                 self._list_pos = i
                 break
         return self.current
 
-    def _open_state(self, state: State, start: float) -> tuple[str, str, Turn | None]:
+    def _open_state(self, state: State, start: float, confirmed: bool = True) -> tuple[str, str, Turn | None]:
         self._pending = None
         if self._followed == state:
             self._followed = None
         role = self._role(state)
-        return state.display, role, self._open(state.display, role, start)
+        corrects = None
+        if self.current is not None and not self.current.confirmed and self.current.role != "chair":
+            corrects = self.current.speaker  # the guess is replaced by the name the statement gave itself
+        return state.display, role, self._open(state.display, role, start, confirmed, corrects)
+
+    def _open_pending(self, start: float) -> tuple[str, str, Turn | None]:
+        """The delegation the chair called takes the floor: as heard, as listed, or unidentified."""
+        pending, sure = self._pending, self._pending_sure
+        self._pending = None
+        if isinstance(pending, State):
+            return self._open_state(pending, start, confirmed=sure)
+        return UNIDENTIFIED, "delegation", self._open(UNIDENTIFIED, "delegation", start)
+
+    def _hand_over(self, state: State | None, sure: bool) -> None:
+        """The chair gives the floor on; a hand-over whose name is missed still advances the speakers list."""
+        self._pending = state or self._expected_next() or UNIDENTIFIED
+        self._pending_sure = sure and state is not None
+
+    def _confirm(self) -> None:
+        if self.current is not None and not self.current.confirmed:
+            self.current = replace(self.current, confirmed=True)
 
     def _chair(self, start: float) -> tuple[str, str, Turn | None]:
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
-        announced, state = self._announcement(sentence, opens_utterance)
+        announced, state, sure = self._announcement(sentence, opens_utterance)
         if announced:
             followed = _FOLLOWED.search(sentence)
             self._followed = gazetteer().find_in(fold(followed.group("x"))) if followed else None
-            self._pending = state or self._expected_next() or UNIDENTIFIED
+            self._hand_over(state, sure)
             return self._chair(start)
-        if self.current is None or _CHAIR_ONLY.search(sentence.strip()) or _FLOOR_WORDS.search(sentence):
+        if (
+            self.current is None
+            or _CHAIR_ONLY.search(sentence.strip())
+            or _FLOOR_WORDS.search(sentence)
+            or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
+        ):
+            if self.current is not None and self.current.role != "chair" and _HANDOVER_WORDS.search(sentence):
+                self._hand_over(None, False)  # "Next speaker, please."
             return self._chair(start)
         thanked = _THANK_NAMED.match(sentence.strip())
         if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
@@ -238,21 +333,20 @@ class FloorTracker:
             named = self._self_named(sentence, strict=False)
             if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
                 return self._open_state(named, start)
-            if isinstance(self._pending, State):
-                return self._open_state(self._pending, start)
-            if self._pending == UNIDENTIFIED:
-                self._pending = None
-                return UNIDENTIFIED, "delegation", self._open(UNIDENTIFIED, "delegation", start)
+            if self._pending is not None:
+                return self._open_pending(start)
+            if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
+                # a statement begins after a chair remark in which no hand-over was heard
+                self._hand_over(None, False)
+                return self._open_pending(start)
             return self._chair(start)
-        if opens_utterance:
-            # a missed announcement: a new statement that names its speaker after a pause
-            named = self._self_named(sentence, strict=True)
-            if named is not None and named != self.sur and named.display != self.current.speaker:
+        named = self._self_named(sentence, strict=True)
+        if named is not None and named.display != self.current.speaker:
+            if named != self.sur and (opens_utterance or not self.current.confirmed):
+                # a missed announcement (a new statement naming its speaker after a pause), or a guess corrected
                 return self._open_state(named, start)
-        if self.current.speaker == UNIDENTIFIED:
-            named = self._self_named(sentence, strict=True)
-            if named is not None:
-                return self._open_state(named, start)
+        elif named is not None:
+            self._confirm()
         return self.current.speaker, self.current.role, None
 
     def attribute(self, text: str, start: float, end: float | None = None) -> list[Attribution]:
@@ -296,10 +390,12 @@ class FloorTracker:
                 speaker, role, turn = self.current.speaker, self.current.role, None
             else:
                 speaker, role, turn = self._sentence(sentence, s_start, opens_utterance=i == 0)
+            self._closed = role != "chair" and bool(_CLOSED.search(sentence))
+            confirmed = self.current.confirmed if self.current is not None else True
             if parts and parts[-1].speaker == speaker and turn is None:
                 last = parts[-1]
-                parts[-1] = Attribution(text[part_at:pos], last.start, s_end, speaker, role, last.new_turn)
+                parts[-1] = Attribution(text[part_at:pos], last.start, s_end, speaker, role, last.new_turn, confirmed)
             else:
                 part_at = at
-                parts.append(Attribution(sentence, s_start, s_end, speaker, role, turn))
+                parts.append(Attribution(sentence, s_start, s_end, speaker, role, turn, confirmed))
         return parts

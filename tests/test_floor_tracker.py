@@ -161,3 +161,42 @@ def test_misheard_names_are_found_by_sound_and_ordinary_words_are_not():
     assert {w: s.display if s else None for w, s in found.items()} == heard
     assert [g.sounds_like(w) for w in ("the microphone", "switched on", "is resumed", "time is up")] == [None] * 4
     assert [s.display for s in g.states_in("thank you bahreen now over to ecwador")] == ["Bahrain", "Ecuador"]
+
+
+def test_a_nameless_handover_advances_the_list_and_the_guess_is_marked_until_the_statement_names_itself():
+    tracker = FloorTracker("Kenya", speakers=["Benin", "Bhutan", "Bolivia (Plurinational State of)"])
+    tracker.attribute("I give the floor to Benin.", 0)
+    tracker.attribute("Thank you, Madam President. Benin recommends that Kenya ratify the Convention.", 1)
+    assert speakers_of(tracker, "Thank you. Go ahead please.", 2) == ["Chair"]
+    guessed = tracker.attribute("Thank you Madam President. We recommend that Kenya protect journalists.", 3)
+    assert [(p.speaker, p.confirmed) for p in guessed] == [("Bhutan", False)]
+    assert guessed[0].new_turn is not None and not guessed[0].new_turn.confirmed
+    confirmed = tracker.attribute("Bhutan also recommends that Kenya end child marriage.", 4)
+    assert [(p.speaker, p.confirmed, p.new_turn) for p in confirmed] == [("Bhutan", True, None)]
+
+
+def test_a_guessed_speaker_is_corrected_when_the_statement_names_another_state():
+    tracker = FloorTracker("Kenya", speakers=["Benin", "Bhutan", "Bolivia (Plurinational State of)"])
+    tracker.attribute("I give the floor to Benin.", 0)
+    tracker.attribute("Thank you, Madam President. Benin recommends that Kenya ratify the Convention.", 1)
+    tracker.attribute("Next speaker, please.", 2)  # Bhutan is absent; Bolivia speaks
+    tracker.attribute("Thank you Madam President. We align ourselves with the previous speakers.", 3)
+    parts = tracker.attribute("Bolivia recommends that Kenya recognise the rights of indigenous peoples.", 4)
+    turn = parts[0].new_turn
+    assert turn is not None and (turn.speaker, turn.confirmed, turn.corrects) == ("Bolivia", True, "Bhutan")
+
+
+def test_a_delegation_does_not_continue_across_a_chair_remark_that_hands_over_to_nobody_heard():
+    # wording in no labelled set: a procedural remark, then a statement that does not name itself
+    tracker = FloorTracker("Kenya")
+    tracker.attribute("I give the floor to Benin.", 0)
+    tracker.attribute("Thank you, Madam President. Benin recommends that Kenya ratify the Convention. I thank you.", 1)
+    assert speakers_of(tracker, "Delegations are kindly reminded of the speaking time.", 2) == ["Chair"]
+    after = speakers_of(tracker, "Madam President, our delegation recommends that Kenya protect journalists.", 3)
+    assert after == [UNIDENTIFIED]
+    # and a delegation's own short sentence after a pause is not taken for the chair
+    tracker = FloorTracker("Kenya")
+    tracker.attribute("I give the floor to Benin.", 0)
+    tracker.attribute("Thank you, Madam President. Benin welcomes the delegation of Kenya.", 1)
+    assert speakers_of(tracker, "We note the progress made.", 2) == ["Benin"]
+    assert speakers_of(tracker, "Finally, the list of our recommendations is long.", 3) == ["Benin"]

@@ -20,6 +20,8 @@ from uprwatch.bot.telegram_app import BASE_URL_ENV, TelegramBot
 from uprwatch.bot.telegram_commands import BotServices
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import TelegramSettings, load_session_file
+from uprwatch.matching.floor_tracker import FloorTracker
+from uprwatch.matching.keywords import KeywordHit
 
 from tests.conftest import SAMPLES
 from tests.fake_bot_api import FakeBotApi
@@ -234,3 +236,22 @@ def test_quiet_hours_wrap_past_midnight():
     night = Chat(1, "private", quiet="22:00-07:00")
     at = lambda hh: datetime(2024, 1, 23, hh, 30, tzinfo=ZoneInfo("Europe/Zurich")).time()  # noqa: E731
     assert [night.quiet_at(at(h)) for h in (21, 22, 23, 0, 6, 7, 12)] == [False, True, True, True, True, False, False]
+
+
+def test_a_guessed_speaker_is_marked_in_alerts_and_its_correction_names_the_guess():
+    settings = load_session_file(SAMPLES / "demo-session.toml")
+    factory = EventFactory("s", "Europe/Zurich", settings.session.start)
+    formatter = AlertFormatter(factory.wall, "Europe/Zurich", {})
+    tracker = FloorTracker("Kenya", speakers=["Benin", "Bhutan"])
+    tracker.attribute("I give the floor to Benin.", 0)
+    tracker.attribute("Benin recommends that Kenya ratify the Convention.", 1)
+    tracker.attribute("Next speaker, please.", 2)
+    guessed = tracker.attribute("Madam President, my delegation recommends that Kenya protect journalists.", 3)[0]
+    turn = factory.turn(guessed.new_turn)
+    assert turn["unconfirmed"] is True and "<b>Bhutan</b> <i>(unconfirmed)</i> has the floor" in formatter.turn(turn)
+    said = factory.keyword(KeywordHit("journalists", 100, "protect journalists", 8), "Bhutan", 3, 4, None, False)
+    assert "<b>Bhutan</b> <i>(unconfirmed)</i> · delegation" in formatter.match(said, "delegation", answered=False)
+    corrected = tracker.attribute("Benin also recommends that Kenya abolish the death penalty.", 4)[0]
+    event = factory.turn(corrected.new_turn)
+    assert "unconfirmed" not in event and event["corrects"] == "Bhutan"
+    assert formatter.turn(event).startswith("▶ Correction: <b>Benin</b> has the floor (delegation), not Bhutan")
