@@ -161,7 +161,7 @@ def run_audio(script: list[dict], speakers: list[str] | None, audio: Path, truth
     return score(truth, [e for e in rows if e["type"] == "utterance"], [e for e in rows if e["type"] == "turn"])
 
 
-FLOOR_SETS = {"dev": ("session-1", "session-2"), "test": ("session-3", "session-4")}
+FLOOR_SETS = {"dev": ("session-1", "session-2", "session-5"), "test": ("session-3", "session-4", "session-6")}
 FLOOR_DIR = ROOT / "bench" / "data" / "floor"
 
 

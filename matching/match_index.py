@@ -55,9 +55,13 @@ class MatchIndex:
         self.kinds = np.array([item.kind for item in items])
         keys: list[str] = []  # stemmed texts that similarity is computed on
         owner: list[int] = []  # item of each key
+        self.key_texts: list[str] = []  # each key as written, for the semantic index
+        self.keys_of: list[list[int]] = [[] for _ in items]
         for i, item in enumerate(items):
-            for text in (self.norm[i], *(normalise(c) for c in _clauses(item.text))):
-                keys.append(stem_text(text))
+            for raw in (item.text, *_clauses(item.text)):
+                self.keys_of[i].append(len(keys))
+                keys.append(stem_text(normalise(raw)))
+                self.key_texts.append(raw)
                 owner.append(i)
         self.keys = keys
         self.owner = np.array(owner, dtype=np.int32)
@@ -102,6 +106,28 @@ class MatchIndex:
             groups[find(i)].append(i)
         return [tuple(groups[find(i)]) for i in range(len(self.items))]
 
+    def kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Keys whose item is of none of `kinds`."""
+        if kinds not in self._kind_masks:
+            self._kind_masks[kinds] = ~np.isin(self._key_kinds, kinds)
+        return self._kind_masks[kinds]
+
+    def similarity_to(self, query: str, item: int) -> float:
+        """The lexical similarity of a normalised query to an item, at its best key (whole text or a clause)."""
+        stemmed = stem_text(query)
+        return max(similarity(stemmed, self.keys[k]) for k in self.keys_of[item])
+
+    def coverage(self, query: str, item: int) -> float:
+        """Share of the item's distinctive stems (weighted by rarity) that the query says, at its best key."""
+        said = stems(query)
+        best = 0.0
+        for k in self.keys_of[item]:
+            own = {s for s in self.keys[k].split() if s in self._idf}
+            total = sum(self._idf[s] for s in own)
+            if total:
+                best = max(best, sum(self._idf[s] for s in own & said) / total)
+        return best
+
     def search(self, query: str, cutoff: float, kinds: tuple[str, ...], limit: int = 5) -> list[tuple[int, float]]:
         """Items of the given kinds scoring at least `cutoff` against a normalised query, best first."""
         keys = [s for s in stems(query) if s in self._postings]
@@ -110,9 +136,7 @@ class MatchIndex:
         weight = np.zeros(len(self.keys), dtype=np.float32)
         for key in keys:
             weight[self._postings[key]] += self._idf[key]
-        if kinds not in self._kind_masks:
-            self._kind_masks[kinds] = ~np.isin(self._key_kinds, kinds)
-        weight[self._kind_masks[kinds]] = 0
+        weight[self.kind_mask(kinds)] = 0
         hits = np.flatnonzero(weight)
         if len(hits) > CANDIDATES:
             hits = hits[np.argpartition(-weight[hits], CANDIDATES)[:CANDIDATES]]

@@ -11,11 +11,14 @@ import re
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 from uprwatch.config.defaults import ANSWER_SCORE_DROP, DEFAULT_MIN_SCORE
 from uprwatch.matching.corpus import CorpusItem
+from uprwatch.matching.echo_decision import EchoModel, Evidence, echo_model
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.match_index import MatchIndex
 from uprwatch.matching.normalise import normalise
+from uprwatch.matching.semantic_index import SemanticIndex
 
 _WINDOW_BREAK = re.compile(
     r"(?<=[.!?;])\s+|(?:^|,?\s+)and that (?:it |they )?|\bwe (?:also |further )recommend\b", re.IGNORECASE
@@ -27,6 +30,9 @@ _ASKER = re.compile(
     re.I,
 )
 MIN_WINDOW_WORDS = 2
+SEMANTIC_CANDIDATES = 5  # nearest items by meaning weighed by the echo model, beside the best by wording
+MARGIN_FIELD = 20  # items looked at to find the best one outside a candidate's group
+LEXICAL_FLOOR = 40.0  # wording candidates below this similarity add nothing the meaning stage does not find
 DELEGATION_KINDS = ("recommendation", "advance_question")
 ANSWER_KINDS = ("advance_question",)
 
@@ -67,15 +73,57 @@ def windows(text: str) -> list[Window]:
 
 
 class Matcher:
-    """The index over a corpus plus the alert threshold; `match_text` gives the alerts for one utterance."""
+    """The indexes over a corpus plus the alert thresholds; `match_text` gives the alerts for one utterance.
 
-    def __init__(self, items: list[CorpusItem], min_score: float = DEFAULT_MIN_SCORE):
+    A window alerts when its wording scores at least `min_score` against an item (rapidfuzz), or when the echo
+    model, weighing meaning (sentence embeddings) and wording together, finds it makes an item's demand.
+    """
+
+    def __init__(
+        self,
+        items: list[CorpusItem],
+        min_score: float = DEFAULT_MIN_SCORE,
+        semantic: bool = True,
+        model: EchoModel | None = None,
+    ):
         started = time.perf_counter()
         self.index = MatchIndex(items)
+        self.semantic = SemanticIndex(self.index) if semantic and items else None
+        self.model = model or (echo_model() if self.semantic else None)
         self.build_seconds = time.perf_counter() - started
         self.items = items
         self.min_score = min_score
         self.query_ms: list[float] = []  # time per window searched, for --stats and benchmarks
+
+    def candidates(self, query: str, vector: np.ndarray, kinds: tuple[str, ...]) -> list[tuple[int, Evidence]]:
+        """Items near a window by meaning or by wording, with the evidence the echo model weighs."""
+        assert self.semantic is not None
+        cos = self.semantic.cosines(vector, kinds)
+        field_size = min(MARGIN_FIELD, len(cos))
+        near = np.argpartition(-cos, field_size - 1)[:field_size]
+        near = near[np.argsort(-cos[near])]
+        lexical = [i for i, _ in self.index.search(query, LEXICAL_FLOOR, kinds, limit=SEMANTIC_CANDIDATES)]
+        out = []
+        for i in dict.fromkeys([*(int(j) for j in near[:SEMANTIC_CANDIDATES]), *lexical]):
+            if cos[i] < -0.5:  # an item of another kind
+                continue
+            group = set(self.index.group_of[i])
+            rival = next((float(cos[j]) for j in near if int(j) not in group), 0.0)
+            evidence = Evidence(
+                cosine=float(cos[i]),
+                lexical=self.index.similarity_to(query, i) / 100,
+                coverage=self.index.coverage(query, i),
+                margin=float(cos[i]) - rival,
+            )
+            out.append((i, evidence))
+        return out
+
+    def _echo(self, query: str, vector: np.ndarray) -> list[tuple[int, float]]:
+        """The item the echo model finds this window restates, as (item, score 0–100), if any."""
+        assert self.model is not None
+        scored = [(i, self.model.probability(e)) for i, e in self.candidates(query, vector, DELEGATION_KINDS)]
+        best = max(scored, key=lambda pair: pair[1], default=None)
+        return [(best[0], best[1] * 100)] if best and best[1] >= self.model.threshold else []
 
     def _search(self, query: str, raw: str, answering: bool) -> list[tuple[int, float]]:
         started = time.perf_counter()
@@ -109,11 +157,20 @@ class Matcher:
         pieces = windows(text)
         if carry and pieces:
             pieces.append(Window(f"{carry} {pieces[0].text}", 0))
-        for window in pieces:
-            query = normalise(window.text)
-            if len(query.split()) < MIN_WINDOW_WORDS:
-                continue
+        queries = [(w, normalise(w.text)) for w in pieces]
+        queries = [(w, q) for w, q in queries if len(q.split()) >= MIN_WINDOW_WORDS]
+        vectors = None
+        if self.semantic is not None and not answering and queries:
+            # answers to advance questions are matched on wording and the asker's name, never by meaning alone
+            started = time.perf_counter()
+            vectors = self.semantic.embed([w.text for w, _ in queries])
+            embed_ms = (time.perf_counter() - started) * 1000 / len(queries)
+        for n, (window, query) in enumerate(queries):
             ranked = self._search(query, window.text, answering)
+            if vectors is not None:
+                started = time.perf_counter()
+                ranked = ranked or self._echo(query, vectors[n])
+                self.query_ms[-1] += (time.perf_counter() - started) * 1000 + embed_ms
             if not ranked:
                 continue
             best_i, best_score = ranked[0]

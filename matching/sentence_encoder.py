@@ -9,8 +9,8 @@ millisecond per short sentence, with the `tokenizers` library faster-whisper alr
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 from functools import cache
 from importlib import resources
 from pathlib import Path

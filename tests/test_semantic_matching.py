@@ -1,0 +1,50 @@
+"""The meaning stage: sentence embeddings computed in NumPy, cached per corpus, and the echo decision."""
+
+import numpy as np
+from uprwatch.matching.corpus import CorpusItem
+from uprwatch.matching.matcher import Matcher
+from uprwatch.matching.sentence_encoder import sentence_encoder
+
+# written for this test, in no labelled set and in no corpus
+TEXTS = [
+    "Abolish the death penalty for all crimes",
+    "Ratify the Optional Protocol to the Convention on the Rights of the Child on a communications procedure",
+    "Guarantee freedom of religion or belief for all",
+    "Release all human rights defenders detained for their peaceful activities",
+    "Ensure women's equal participation in political and public life",
+]
+
+
+def corpus() -> list[CorpusItem]:
+    return [CorpusItem(str(i), "recommendation", t, ("Iceland",)) for i, t in enumerate(TEXTS)]
+
+
+def test_embeddings_are_unit_length_and_put_a_restatement_nearest_its_demand():
+    vectors = sentence_encoder().encode([*TEXTS, "Free the activists jailed for peacefully defending rights."])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    cosines = vectors[:-1] @ vectors[-1]
+    assert int(np.argmax(cosines)) == 3 and cosines[3] - np.sort(cosines)[-2] > 0.1
+
+
+def test_a_demand_in_other_words_is_matched_and_a_shared_theme_is_not(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPRWATCH_CACHE_DIR", str(tmp_path))
+    matcher = Matcher(corpus())
+    restated = matcher.match_text("Free the activists who are jailed only for peacefully defending human rights.")
+    assert [m.ref for m in restated] == ["3"] and restated[0].score < matcher.min_score + 25
+    assert matcher.match_text("Protect the rights of children.") == []
+    assert matcher.match_text("We note the progress made in education.") == []
+    # the corpus was embedded once and is read back, not recomputed, by the next matcher
+    cached = list((tmp_path / "embeddings").glob("*.npy"))
+    assert len(cached) == 1
+    marked = np.load(cached[0])
+    marked[0, 0] = 42.0  # a value no embedding has: seen again only if the file is read
+    np.save(cached[0], marked)
+    again = Matcher(corpus())
+    assert again.semantic is not None and again.semantic.vectors[0, 0] == 42.0
+
+
+def test_answers_of_the_state_under_review_are_not_matched_by_meaning(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPRWATCH_CACHE_DIR", str(tmp_path))
+    matcher = Matcher(corpus())
+    said = "Free the activists who are jailed only for peacefully defending human rights."
+    assert matcher.match_text(said, answering=True) == []
