@@ -15,10 +15,13 @@ the lowest probability threshold at which dev precision reaches TARGET_PRECISION
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from machine import describe
@@ -45,22 +48,20 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+@cache
+def shared_scoring() -> ModuleType:
+    """../shared/eval/score.py, the definition every quality figure is compared against."""
+    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def score(labelled: list[dict], predicted: dict[str, list[str]]) -> tuple[float, float, int, int, int]:
-    """Precision, recall, tp, fp, fn: each target credited once; neutral ids count neither way."""
-    tp = fp = fn = 0
-    for item in labelled:
-        targets, neutral, credited = item["targets"], set(item.get("neutral", [])), set()
-        for ref in predicted.get(item["id"], []):
-            if ref in neutral:
-                continue
-            open_ = [i for i, t in enumerate(targets) if ref in t["accept"] and i not in credited]
-            if open_:
-                credited.add(open_[0])
-                tp += 1
-            elif not any(ref in t["accept"] for t in targets):
-                fp += 1
-        fn += len(targets) - len(credited)
-    return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0), tp, fp, fn
+    """Precision, recall, tp, fp, fn by the shared definition (../shared/eval/score.py)."""
+    p, r, tp, fp, fn, _ = shared_scoring().score(labelled, predicted)
+    return p, r, tp, fp, fn
 
 
 class Task:
@@ -69,12 +70,13 @@ class Task:
     def __init__(self, name: str, items: list[CorpusItem], statements: dict[str, str], labels: list[dict]):
         self.name, self.items, self.statements, self.labels = name, items, statements, labels
         self.matcher = Matcher(items)
+        self.wording = Matcher(items, semantic=False)  # main before the meaning stage
 
-    def predict_ours(self) -> dict[str, list[str]]:
+    def predict_ours(self, matcher: Matcher | None = None) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for sid, text in self.statements.items():
             ids: list[str] = []
-            for m in self.matcher.match_text(text):
+            for m in (matcher or self.matcher).match_text(text):
                 if m.ref not in ids and not set(m.group) & set(ids):
                     ids.append(m.ref)
             out[sid] = ids
@@ -94,7 +96,7 @@ class Task:
         return out
 
     def predict_embedding(self, cutoff: float) -> dict[str, list[str]]:
-        """Naive: top-1 cosine per sentence over whole texts."""
+        """Naive: top-1 cosine per sentence over the texts and their clauses."""
         assert self.matcher.semantic is not None
         out: dict[str, list[str]] = {}
         for sid, text in self.statements.items():
@@ -214,17 +216,17 @@ def fit(tasks: list[Task]) -> EchoModel:
 
 
 def report(name: str, tasks: list[Task], model: EchoModel, embed_cutoff: float) -> None:
-    rows = {"ours": {}, "naive lexical (token_set ≥ 70)": {}, f"naive embedding (top-1 cosine ≥ {embed_cutoff})": {}}
-    totals = {k: [0, 0, 0] for k in rows}
+    totals: dict[str, list[int]] = {}
     for task in tasks:
         task.matcher.model = model
         for label, predicted in (
             ("ours", task.predict_ours()),
+            ("wording only (before)", task.predict_ours(task.wording)),
             ("naive lexical (token_set ≥ 70)", task.predict_lexical()),
             (f"naive embedding (top-1 cosine ≥ {embed_cutoff})", task.predict_embedding(embed_cutoff)),
         ):
             _, _, tp, fp, fn = score(task.labels, predicted)
-            totals[label] = [a + b for a, b in zip(totals[label], (tp, fp, fn), strict=True)]
+            totals[label] = [a + b for a, b in zip(totals.get(label, [0, 0, 0]), (tp, fp, fn), strict=True)]
     for label, (tp, fp, fn) in totals.items():
         p = tp / (tp + fp) if tp + fp else 1.0
         r = tp / (tp + fn) if tp + fn else 1.0

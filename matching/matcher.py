@@ -159,18 +159,21 @@ class Matcher:
             pieces.append(Window(f"{carry} {pieces[0].text}", 0))
         queries = [(w, normalise(w.text)) for w in pieces]
         queries = [(w, q) for w, q in queries if len(q.split()) >= MIN_WINDOW_WORDS]
-        vectors = None
-        if self.semantic is not None and not answering and queries:
-            # answers to advance questions are matched on wording and the asker's name, never by meaning alone
+        results = [self._search(query, window.text, answering) for window, query in queries]
+        # Meaning is weighed only where wording found nothing, and never for answers of the State under review,
+        # which are matched on wording and the asker's name; the windows left are embedded in one batch.
+        unmatched = [n for n, ranked in enumerate(results) if not ranked]
+        if self.semantic is not None and not answering and unmatched:
             started = time.perf_counter()
-            vectors = self.semantic.embed([w.text for w, _ in queries])
-            embed_ms = (time.perf_counter() - started) * 1000 / len(queries)
-        for n, (window, query) in enumerate(queries):
-            ranked = self._search(query, window.text, answering)
-            if vectors is not None:
-                started = time.perf_counter()
-                ranked = ranked or self._echo(query, vectors[n])
-                self.query_ms[-1] += (time.perf_counter() - started) * 1000 + embed_ms
+            vectors = self.semantic.embed([queries[n][0].text for n in unmatched])
+            for n, vector in zip(unmatched, vectors, strict=True):
+                results[n] = self._echo(queries[n][1], vector)
+            # each window's search time is among the last len(queries) entries; it pays its share of the batch
+            extra = (time.perf_counter() - started) * 1000 / len(unmatched)
+            first = len(self.query_ms) - len(queries)
+            for n in unmatched:
+                self.query_ms[first + n] += extra
+        for (window, _), ranked in zip(queries, results, strict=True):
             if not ranked:
                 continue
             best_i, best_score = ranked[0]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from uprwatch.config.defaults import cache_dir
 from uprwatch.matching.match_index import MatchIndex
-from uprwatch.matching.sentence_encoder import WEIGHTS_SHA256, sentence_encoder
+from uprwatch.matching.sentence_encoder import DIMENSIONS, WEIGHTS_SHA256, sentence_encoder
 
 
 def _cached_vectors(texts: list[str]) -> np.ndarray:
@@ -43,7 +43,7 @@ class SemanticIndex:
 
     def __init__(self, index: MatchIndex):
         self.index = index
-        self.vectors = _cached_vectors(index.key_texts) if index.key_texts else np.zeros((0, 384), np.float32)
+        self.vectors = _cached_vectors(index.key_texts) if index.key_texts else np.zeros((0, DIMENSIONS), np.float32)
         self._first_key = np.array([keys[0] for keys in index.keys_of], dtype=np.int64)  # keys run item by item
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -200,3 +200,14 @@ def test_a_delegation_does_not_continue_across_a_chair_remark_that_hands_over_to
     tracker.attribute("Thank you, Madam President. Benin welcomes the delegation of Kenya.", 1)
     assert speakers_of(tracker, "We note the progress made.", 2) == ["Benin"]
     assert speakers_of(tracker, "Finally, the list of our recommendations is long.", 3) == ["Benin"]
+
+
+def test_general_handover_classes_hold_on_wording_in_no_set():
+    # "X, then Y": X speaks now; a name elsewhere in a sentence whose hand-over phrase named nobody; "hear from"
+    for line, first in (
+        ("Zambia, then Zimbabwe.", "Zambia"),
+        ("I call on the next delegation, Zimbabwe.", "Zimbabwe"),
+        ("We will now be hearing from Zambia.", "Zambia"),
+    ):
+        chair, after = _after_a_statement(line)
+        assert chair == ["Chair"] and after == first, line

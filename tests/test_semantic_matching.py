@@ -45,6 +45,8 @@ def test_a_demand_in_other_words_is_matched_and_a_shared_theme_is_not(tmp_path, 
 
 def test_answers_of_the_state_under_review_are_not_matched_by_meaning(tmp_path, monkeypatch):
     monkeypatch.setenv("UPRWATCH_CACHE_DIR", str(tmp_path))
-    matcher = Matcher(corpus())
+    question = "What steps will be taken to release human rights defenders detained for their peaceful activities?"
+    matcher = Matcher([CorpusItem("Q-Iceland-1", "advance_question", question, ("Iceland",))])
     said = "Free the activists who are jailed only for peacefully defending human rights."
-    assert matcher.match_text(said, answering=True) == []
+    assert [m.ref for m in matcher.match_text(said)] == ["Q-Iceland-1"]  # a delegation raising it, by meaning
+    assert matcher.match_text(said, answering=True) == []  # the same words as an answer: wording only
