@@ -1,13 +1,15 @@
 """A live HLS origin on 127.0.0.1 for tests: sliding-window playlists cut from fixture audio, several
-audio renditions, and faults injected on command (segment 404, outage, stall, discontinuity, truncated
-segment, restart)."""
+audio renditions, optional program date times and a short last segment, and faults injected on command
+(segment 404, outage, stall, discontinuity, truncated segment, restart)."""
 
 from __future__ import annotations
 
 import io
+import math
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import av
@@ -65,6 +67,8 @@ class Faults:
     down_until: float = 0.0  # every request gets 503 until this monotonic time
     frozen_at: int | None = None  # playlist stops advancing at this many segments
     frozen_until: float = 0.0
+    down_after: int | None = None  # once this segment has been served, every request gets 503 …
+    down_for: float = 0.0  # … for this many seconds
 
 
 class LiveOrigin:
@@ -77,14 +81,19 @@ class LiveOrigin:
         window: int = 6,
         speed: float = 1.0,
         names: dict[str, str] | None = None,
+        program_date_time: datetime | None = None,
+        tail: bool = False,
     ):
         self.segment_s, self.window, self.speed = segment_s, window, speed
         self.names = names or {}
+        self.program_date_time = program_date_time  # the wall time of segment 0, as Kaltura playlists carry it
+        seconds = min(len(audio) for audio in renditions.values()) / RATE
+        # a packager cuts whole segments, and at the end of a stream a short last one (`tail`)
+        self.count = math.ceil(seconds / segment_s) if tail else int(seconds / segment_s)
+        self.last_s = seconds - (self.count - 1) * segment_s if tail else segment_s
         self.segments = {
-            lang: segment_ts(encode_ts(audio), segment_s)[: int(len(audio) / RATE / segment_s)]
-            for lang, audio in renditions.items()
+            lang: segment_ts(encode_ts(audio), segment_s)[: self.count] for lang, audio in renditions.items()
         }
-        self.count = min(len(s) for s in self.segments.values())
         self.faults = Faults()
         self.sequence_offset = 1000  # added to media sequence numbers; a restart starts them again at 0
         self.started = 0.0
@@ -128,7 +137,11 @@ class LiveOrigin:
         for i in range(first, ready):
             if i in self.faults.discontinuity:
                 lines.append("#EXT-X-DISCONTINUITY")
-            lines += [f"#EXTINF:{self.segment_s:.3f},", f"seg{i + self.sequence_offset}.ts"]
+            if self.program_date_time and (i == first or i in self.faults.discontinuity):
+                when = self.program_date_time + timedelta(seconds=i * self.segment_s)
+                lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{when.isoformat(timespec='milliseconds')}")
+            duration = self.last_s if i == self.count - 1 else self.segment_s
+            lines += [f"#EXTINF:{duration:.3f},", f"seg{i + self.sequence_offset}.ts"]
         if ready >= self.count:
             lines.append("#EXT-X-ENDLIST")
         return "\n".join(lines) + "\n"
@@ -168,7 +181,10 @@ class LiveOrigin:
                                 self._send(200, data[: len(data) // 3], "video/mp2t", length=len(data))
                                 self.close_connection = True
                                 return None
-                            return self._send(200, data, "video/mp2t")
+                            self._send(200, data, "video/mp2t")
+                            if i == origin.faults.down_after:
+                                origin.faults.down_until = time.monotonic() + origin.faults.down_for
+                            return None
                 return self._send(404, b"not found", "text/plain")
 
         return Handler

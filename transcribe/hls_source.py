@@ -3,8 +3,9 @@
 Playlists are parsed with `m3u8` and fetched with httpx; each segment is decoded in-process with PyAV.
 Written as a loop of our own rather than handing the URL to FFmpeg's HLS demuxer, because the session
 needs to know exactly what was lost and why: every outage (network error, HTTP status, stalled playlist,
-truncated segment, early end of stream) becomes a StreamGap with stream-time bounds, and stream time
-stays monotonic across reconnects.
+truncated segment, early end of stream) becomes a StreamGap with stream-time bounds; the moment an
+outage begins is reported at once (SourceStall) so that the words before it are not held; and stream
+time follows the stream's own timeline (program date time, media sequence numbers) across outages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import av
 import httpx
@@ -24,7 +25,7 @@ import m3u8
 import numpy as np
 from uprwatch.config.defaults import SAMPLE_RATE
 from uprwatch.config.errors import UserError
-from uprwatch.transcribe.types import AudioChunk, StreamGap
+from uprwatch.transcribe.types import AudioChunk, SourceStall, StreamGap
 from uprwatch.transcribe.unwebtv import ResolveFault
 
 Resolver = Callable[[httpx.AsyncClient], Awaitable[str]]
@@ -35,6 +36,17 @@ FLOOR_LANGUAGES = ("ia", "interlingua", "zxx", "und", "mul", "floor", "original"
 # Players start three segments behind the live edge; a monitor would rather not lose what was said just
 # before it connected, and it transcribes faster than real time, so it takes up to this much backlog.
 LIVE_BACKLOG_S = 30.0
+# A segment placed this far after the end of what was read leaves a gap; less is rounding in EXTINF values.
+PLACEMENT_TOLERANCE_S = 0.25
+
+
+@dataclass(frozen=True)
+class Outage:
+    """An outage in progress: the stream time and the monotonic time it began, and why."""
+
+    at: float
+    since: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class RetryPolicy:
 
     first_delay_s: float = 1.0
     max_delay_s: float = 30.0
-    stall_target_durations: float = 3.0
+    stall_target_durations: float = 2.0
     request_timeout_s: float = 10.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
@@ -53,6 +65,10 @@ class RetryPolicy:
 
 class StreamFault(Exception):
     """Something went wrong with the stream that a reconnect may cure; the message is the gap's reason."""
+
+
+class SegmentLost(StreamFault):
+    """One segment is gone or damaged (404, truncated, undecodable) while the stream goes on: a gap of its length."""
 
 
 def choose_rendition(master: m3u8.M3U8, language: str) -> str:
@@ -80,18 +96,20 @@ def choose_rendition(master: m3u8.M3U8, language: str) -> str:
 
 
 def decode_segment(data: bytes, resampler: av.AudioResampler) -> np.ndarray:
-    """16 kHz mono float32 samples of one media segment (MPEG-TS, AAC or any container FFmpeg reads)."""
+    """16 kHz mono float32 samples of one media segment (MPEG-TS, AAC or any container FFmpeg reads).
+
+    A segment that breaks off part-way gives the audio before the break; only one with none is a fault.
+    """
+    pieces: list[np.ndarray] = []
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.audio:
-                raise StreamFault("segment has no audio track")
-            pieces = [
-                out.to_ndarray().reshape(-1)
-                for frame in container.decode(container.streams.audio[0])
-                for out in resampler.resample(frame)
-            ]
+                raise SegmentLost("segment has no audio track")
+            for frame in container.decode(container.streams.audio[0]):
+                pieces.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
     except av.error.FFmpegError as exc:
-        raise StreamFault(f"segment could not be decoded ({exc.__class__.__name__})") from None
+        if not pieces:
+            raise SegmentLost(f"segment could not be decoded ({exc.__class__.__name__})") from None
     return np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, dtype=np.float32)
 
 
@@ -123,6 +141,9 @@ class HlsSource:
         self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         self.stream_time = 0.0  # stream time of the next sample to be yielded
         self._last_seq: int | None = None
+        self._pdt_zero: datetime | None = None  # program date time of stream time 0
+        self._typical = 0.0  # mean segment duration so far: the length of a segment missed unseen
+        self._seen = 0
         self._media_url: str | None = None
 
     def _session_over(self) -> bool:
@@ -157,14 +178,16 @@ class HlsSource:
         try:
             response = await client.get(url)
         except httpx.RemoteProtocolError:
-            raise StreamFault("truncated segment") from None
+            raise SegmentLost("truncated segment") from None
         except httpx.HTTPError as exc:
             raise StreamFault(f"network error: {exc.__class__.__name__}") from None
-        if response.status_code >= 400:
+        if response.status_code in (404, 410):
+            raise SegmentLost(f"HTTP {response.status_code} for segment")
+        if response.status_code >= 400:  # the origin is failing: an outage, and the segment is tried again after it
             raise StreamFault(f"HTTP {response.status_code} for segment")
         expected = response.headers.get("content-length")
         if expected is not None and int(expected) != len(response.content):
-            raise StreamFault("truncated segment")
+            raise SegmentLost("truncated segment")
         return response.content
 
     def _chunks(self, samples: np.ndarray) -> list[AudioChunk]:
@@ -175,16 +198,42 @@ class HlsSource:
             self.stream_time += len(piece) / SAMPLE_RATE
         return out
 
-    async def chunks(self) -> AsyncIterator[AudioChunk | StreamGap]:
-        """Follow the playlist; yield audio and gaps in stream order."""
+    def _place(self, seq: int, segment: m3u8.Segment, restarted: bool, outage: Outage | None) -> float:
+        """Stream time at which a segment starts, from the stream's own clock where it has one.
+
+        The program date time places a segment exactly; without it, media sequence numbers count the
+        segments missed since the last one read. Only an origin that restarted with new numbers and no
+        date time leaves the wall clock as the best guess.
+        """
+        pdt: datetime | None = segment.current_program_date_time
+        if pdt is not None:
+            if self._pdt_zero is None or (pdt - self._pdt_zero).total_seconds() < self.stream_time - self._typical:
+                # first date time seen, or a clock that went back (a new encoder): continue from here
+                self._pdt_zero = pdt - timedelta(seconds=self.stream_time)
+            return (pdt - self._pdt_zero).total_seconds()
+        if self._last_seq is None:
+            return self.stream_time
+        if restarted:
+            lost = time.monotonic() - outage.since - self._typical if outage else 0.0
+            return self.stream_time + max(0.0, lost)
+        return self.stream_time + max(0, seq - self._last_seq - 1) * self._typical
+
+    def _note_duration(self, duration: float) -> None:
+        self._seen += 1
+        self._typical += (duration - self._typical) / self._seen
+
+    async def chunks(self) -> AsyncIterator[AudioChunk | StreamGap | SourceStall]:
+        """Follow the playlist; yield audio and gaps in stream order, and a stall as soon as one begins."""
         attempt = 0
-        outage: tuple[float, float, str] | None = None  # stream time, monotonic time, reason
+        outage: Outage | None = None
         last_new = time.monotonic()
         async with httpx.AsyncClient(timeout=self.retry.request_timeout_s, follow_redirects=True) as client:
             while True:
                 try:
                     playlist = await self._media_playlist(client)
                     target = float(playlist.target_duration or 6)
+                    if not self._seen:
+                        self._typical = target
                     first_seq = playlist.media_sequence or 0
                     numbered = list(enumerate(playlist.segments, start=first_seq))
                     restarted = False
@@ -202,38 +251,38 @@ class HlsSource:
                         # the sequence went backwards: the origin restarted, and all it lists is new
                         self._last_seq, restarted = first_seq - 1, True
                     fresh = [(seq, seg) for seq, seg in numbered if self._last_seq is None or seq > self._last_seq]
-                    if fresh and outage is not None:
-                        gap_start, since, reason = outage
-                        if self._last_seq is None:  # nothing played yet: stream time starts with the audio
-                            lost = 0.0
-                        elif restarted:  # segment numbers say nothing about the time lost; the clock does
-                            lost = max(0.0, time.monotonic() - since - target)
-                        else:  # missed segments, but never more than the outage lasted
-                            missed = max(0, fresh[0][0] - (self._last_seq or 0) - 1) * target
-                            lost = min(missed, time.monotonic() - since + target)
-                        self.stream_time = gap_start + lost
-                        yield StreamGap(gap_start, self.stream_time, reason)
-                        outage = None
-                    elif fresh and self._last_seq is not None and fresh[0][0] > self._last_seq + 1:
-                        missed = fresh[0][0] - self._last_seq - 1
-                        gap_start = self.stream_time
-                        self.stream_time += missed * target
-                        yield StreamGap(gap_start, self.stream_time, "fell behind the live window")
-                    for seq, segment in fresh:
-                        self._last_seq = seq
+                    for index, (seq, segment) in enumerate(fresh):
                         duration = float(segment.duration or target)
+                        at = self._place(seq, segment, restarted and index == 0, outage)
+                        if at > self.stream_time + PLACEMENT_TOLERANCE_S:
+                            reason = outage.reason if outage else "fell behind the live window"
+                            yield StreamGap(self.stream_time, at, reason)
+                            self.stream_time = at
+                        elif outage is not None:  # back with nothing lost: the outage is still on record
+                            yield StreamGap(self.stream_time, self.stream_time, outage.reason)
+                        skip = max(0.0, self.stream_time - at)  # audio already covered (a clock that ran back)
+                        outage = None
+                        last_segment = playlist.is_endlist and index == len(fresh) - 1
                         try:
                             data = await self._segment(client, segment.absolute_uri)
                             samples = await asyncio.to_thread(decode_segment, data, self._resampler)
-                        except StreamFault as fault:
+                        except SegmentLost as lost:
+                            self._last_seq = seq
+                            if last_segment and self._session_over():
+                                log.info("the last segment of the ended stream could not be read (%s)", lost)
+                                continue
                             gap_start = self.stream_time
-                            self.stream_time += duration
-                            yield StreamGap(gap_start, self.stream_time, str(fault))
+                            self.stream_time = max(self.stream_time, at + duration)
+                            yield StreamGap(gap_start, self.stream_time, str(lost))
                             continue
-                        # the playlist's duration is authoritative: codec priming and padding must not
-                        # let stream time drift from it, segment after segment
+                        self._last_seq = seq
+                        self._note_duration(duration)
+                        # the playlist's duration is authoritative: codec priming and padding must not let
+                        # stream time drift from it; a stream's truncated last segment keeps what it has
                         want = round(duration * SAMPLE_RATE)
-                        samples = np.pad(samples[:want], (0, max(0, want - len(samples))))
+                        if not last_segment:
+                            samples = np.pad(samples[:want], (0, max(0, want - len(samples))))
+                        samples = samples[round(skip * SAMPLE_RATE) : want]
                         for chunk in self._chunks(samples):
                             yield chunk
                     if fresh:
@@ -242,8 +291,7 @@ class HlsSource:
                     if playlist.is_endlist:
                         if self._session_over():
                             if outage is not None:  # the stream never came back before the session ended
-                                gap_start, since, reason = outage
-                                yield StreamGap(gap_start, gap_start + time.monotonic() - since, reason)
+                                yield StreamGap(outage.at, outage.at + time.monotonic() - outage.since, outage.reason)
                             return
                         raise StreamFault("stream ended before the session's scheduled end")
                     if time.monotonic() - last_new > self.retry.stall_target_durations * target:
@@ -251,8 +299,9 @@ class HlsSource:
                     await asyncio.sleep(target / 2)
                 except StreamFault as fault:
                     if outage is None:
-                        outage = (self.stream_time, time.monotonic(), str(fault))
+                        outage = Outage(self.stream_time, time.monotonic(), str(fault))
                         log.warning("stream outage: %s; reconnecting", fault)
+                        yield SourceStall(self.stream_time, str(fault))
                     attempt += 1
                     self._media_url = None  # re-resolve from the master playlist, which may have moved
                     last_new = time.monotonic()

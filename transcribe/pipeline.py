@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from uprwatch.transcribe.segmenter import StreamingSegmenter
 from uprwatch.transcribe.sources import Source
-from uprwatch.transcribe.types import AudioChunk, SpeechChunk, StreamGap, Utterance
+from uprwatch.transcribe.types import AudioChunk, SourceStall, SpeechChunk, StreamGap, Utterance
 from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 AUDIO_QUEUE = 64  # 0.5 s chunks: 32 s of audio waiting for the segmenter at most
@@ -60,10 +60,12 @@ async def transcribe_source(
     async def segment() -> None:
         try:
             async for chunk in _drain(audio):
-                if isinstance(chunk, StreamGap):  # speech cannot run across lost audio
+                if isinstance(chunk, StreamGap | SourceStall):
+                    # speech cannot run across lost audio, and the words before a stall must not wait for its end
                     for piece in segmenter.flush():
                         await speech.put(piece)
-                    await speech.put(chunk)
+                    if isinstance(chunk, StreamGap):
+                        await speech.put(chunk)
                     continue
                 assert isinstance(chunk, AudioChunk)
                 for piece in await asyncio.to_thread(segmenter.feed, chunk):

@@ -10,18 +10,18 @@ from typing import Protocol
 from uprwatch.config.errors import UserError
 from uprwatch.transcribe.file_source import FileSource
 from uprwatch.transcribe.hls_source import HlsSource
-from uprwatch.transcribe.types import AudioChunk, StreamGap
+from uprwatch.transcribe.types import AudioChunk, SourceStall, StreamGap
 from uprwatch.transcribe.unwebtv import is_kaltura_spec, is_unwebtv_page, resolve_hls
 
 
 class Source(Protocol):
-    """Anything that yields 16 kHz mono chunks with monotonic stream time, and the gaps between them."""
+    """Anything that yields 16 kHz mono chunks with monotonic stream time, the gaps between them, and stalls."""
 
     description: str
     live: bool  # a live stream: its clock is the wall clock, and it can be fallen behind
     stream_time: float  # stream time up to which audio has been read
 
-    def chunks(self) -> AsyncIterator[AudioChunk | StreamGap]: ...
+    def chunks(self) -> AsyncIterator[AudioChunk | StreamGap | SourceStall]: ...
 
 
 def open_source(spec: str, realtime: bool = False, language: str = "en", until: datetime | None = None) -> Source:

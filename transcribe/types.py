@@ -50,3 +50,15 @@ class StreamGap:
     start: float
     end: float
     reason: str
+
+
+@dataclass(frozen=True)
+class SourceStall:
+    """The source stopped delivering at stream time `at` (an HTTP error, a stalled playlist, a reconnect).
+
+    Whatever speech is open should be closed and sent now: the outage may last minutes. The StreamGap
+    with the outage's true length follows when the stream is back.
+    """
+
+    at: float
+    reason: str
