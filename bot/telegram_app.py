@@ -80,6 +80,7 @@ class TelegramBot:
         self.sender = TelegramSender(self.app.bot, services.outbox, services.subscribers)
         services.router.on_queued = self.sender.notify
         self.sender_task: asyncio.Task[None] | None = None
+        self.backlog_answers: asyncio.Task[int] | None = None
 
     async def start(self) -> str:
         """Check the token, publish the command menu, apply commands sent while we were away, start polling;
@@ -109,11 +110,14 @@ class TelegramBot:
         assert self.app.updater is not None
         await self.app.updater.start_polling(timeout=POLL_TIMEOUT_S, allowed_updates=Update.ALL_TYPES)
         self.sender_task = asyncio.create_task(self.sender.run())
+        self.backlog_answers = self.services.answers.release()
         return bot.username
 
     async def _apply_backlog(self) -> None:
-        # Commands sent while the bot was down change who gets what, so they are applied before the first event.
+        # Commands sent while the bot was down change who gets what, so they are applied before the first event;
+        # their answers wait until the session is under way (a thousand of them take half a minute to send).
         await self.app.bot.delete_webhook()
+        self.services.answers.hold()
         offset = 0
         while updates := await self.app.bot.get_updates(offset=offset, timeout=0):
             for update in updates:
@@ -122,7 +126,14 @@ class TelegramBot:
 
     async def stop(self, drain_s: float) -> bool:
         """Send what is queued (up to `drain_s` seconds), then shut down; False if rows stay pending."""
+        deadline = asyncio.get_running_loop().time() + drain_s
         drained = await self.sender.drain(drain_s)
+        if self.backlog_answers:
+            left = max(0.0, deadline - asyncio.get_running_loop().time())
+            done, _ = await asyncio.wait([self.backlog_answers], timeout=left)
+            if not done:  # answers are not kept across restarts: the settings they confirm already are
+                self.backlog_answers.cancel()
+                log.warning("stopped before every command sent while the bot was down was answered")
         if self.sender_task:
             self.sender_task.cancel()
         await self.sender.stop()

@@ -7,8 +7,9 @@ import io
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 from uprwatch.bot.alert_format import CAVEAT
 from uprwatch.bot.alert_router import AlertRouter
+from uprwatch.bot.command_answers import CommandAnswers
 from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.subscriber_store import MODES, SubscriberStore
@@ -77,6 +79,7 @@ class BotServices:
     router: AlertRouter
     session: SessionSettings
     admins: tuple[int, ...]
+    answers: CommandAnswers = field(default_factory=CommandAnswers)
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -91,10 +94,11 @@ def _kind(chat: Chat) -> str:
     return kinds.get(chat.type, "group")
 
 
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message:
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    message = update.effective_message
+    if message:
         for part in split_html(text):
-            await update.effective_message.reply_text(part, parse_mode=ParseMode.HTML)
+            await _services(context).answers.give(message.chat_id, partial(message.reply_text, part, ParseMode.HTML))
 
 
 async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -110,7 +114,7 @@ async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     member = await context.bot.get_chat_member(chat.id, user.id)
     if member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR):
         return True
-    await _reply(update, "Only this group's admins can change its settings.")
+    await _reply(update, context, "Only this group's admins can change its settings.")
     return False
 
 
@@ -135,7 +139,7 @@ def _admin_handler(body: Callable[[Update, ContextTypes.DEFAULT_TYPE, BotService
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         services = _services(context)
         if update.effective_user is None or update.effective_user.id not in services.admins:
-            await _reply(update, "This command is for the operator of this bot.")
+            await _reply(update, context, "This command is for the operator of this bot.")
             return
         await body(update, context, services)
 
@@ -144,14 +148,14 @@ def _admin_handler(body: Callable[[Update, ContextTypes.DEFAULT_TYPE, BotService
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     s.subscribers.update(chat_id, following=True, reachable=True)
-    await _reply(update, WELCOME)
+    await _reply(update, context, WELCOME)
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [f"/{name} — {escape(text)}" for name, text in COMMANDS]
     if update.effective_user and update.effective_user.id in _services(context).admins:
         lines += ["", "Operator:"] + [f"/{name} — {escape(text)}" for name, text in ADMIN_COMMANDS]
-    await _reply(update, "\n".join(lines))
+    await _reply(update, context, "\n".join(lines))
 
 
 def _live_line(s: BotServices) -> str:
@@ -171,13 +175,13 @@ def _live_line(s: BotServices) -> str:
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     s.subscribers.update(chat_id, following=True)
-    await _reply(update, f"You follow the sessions.\n{_live_line(s)}")
+    await _reply(update, context, f"You follow the sessions.\n{_live_line(s)}")
 
 
 async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     args = context.args or []
     if len(args) != 1 or args[0].lower() not in MODES:
-        await _reply(update, USAGE["mode"])
+        await _reply(update, context, USAGE["mode"])
         return
     chosen = args[0].lower()
     s.subscribers.update(chat_id, mode=chosen)
@@ -186,7 +190,7 @@ async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotService
         "matches": "matches and speaker changes",
         "digest": "a digest of matches and speakers every few minutes",
     }[chosen]
-    await _reply(update, f"Mode: {chosen} — you get {what}.")
+    await _reply(update, context, f"Mode: {chosen} — you get {what}.")
 
 
 def _parse_states(text: str) -> tuple[list[str], list[str]]:
@@ -210,18 +214,18 @@ async def states(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServi
     if not text:
         current = s.subscribers.get(chat_id)
         shown = ", ".join(current.states) if current and current.states else "all delegations"
-        await _reply(update, f"You hear from: {escape(shown)}.\n{USAGE['states']}")
+        await _reply(update, context, f"You hear from: {escape(shown)}.\n{USAGE['states']}")
         return
     if text.lower() == "all":
         s.subscribers.update(chat_id, states=())
-        await _reply(update, "You hear from all delegations.")
+        await _reply(update, context, "You hear from all delegations.")
         return
     names, unknown = _parse_states(text)
     if unknown or not names:
-        await _reply(update, f"Not a State I know: {escape(', '.join(unknown) or text)}.\n{USAGE['states']}")
+        await _reply(update, context, f"Not a State I know: {escape(', '.join(unknown) or text)}.\n{USAGE['states']}")
         return
     s.subscribers.update(chat_id, states=tuple(names))
-    await _reply(update, f"You hear only from: {escape(', '.join(names))}.")
+    await _reply(update, context, f"You hear only from: {escape(', '.join(names))}.")
 
 
 async def keywords(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -229,13 +233,13 @@ async def keywords(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = args[0].lower() if args else ""
     chat = update.effective_chat
     if chat is None or action not in ("add", "remove", "list") or (action != "list" and len(args) < 2):
-        await _reply(update, USAGE["keywords"])
+        await _reply(update, context, USAGE["keywords"])
         return
     s = _services(context)
     if action == "list":
         current = s.subscribers.get(chat.id)
         words = current.keywords if current else ()
-        await _reply(update, "Your keywords: " + (escape(", ".join(words)) if words else "none") + ".")
+        await _reply(update, context, "Your keywords: " + (escape(", ".join(words)) if words else "none") + ".")
         return
     if not await _may_change(update, context):
         return
@@ -246,19 +250,19 @@ async def keywords(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         updated = tuple(k for k in current.keywords if k.lower() != term.lower())
     s.subscribers.update(chat.id, keywords=updated)
-    await _reply(update, "Your keywords: " + (escape(", ".join(updated)) if updated else "none") + ".")
+    await _reply(update, context, "Your keywords: " + (escape(", ".join(updated)) if updated else "none") + ".")
 
 
 async def quiet(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     text = "".join(context.args or []).strip().lower()
     if text == "off":
         s.subscribers.update(chat_id, quiet=None)
-        await _reply(update, "Quiet hours off: alerts ring as usual.")
+        await _reply(update, context, "Quiet hours off: alerts ring as usual.")
     elif _QUIET.match(text) and text[:5] != text[6:]:
         s.subscribers.update(chat_id, quiet=text)
-        await _reply(update, f"From {text[:5]} to {text[6:]} Geneva time alerts still come, silently.")
+        await _reply(update, context, f"From {text[:5]} to {text[6:]} Geneva time alerts still come, silently.")
     else:
-        await _reply(update, USAGE["quiet"])
+        await _reply(update, context, USAGE["quiet"])
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -274,22 +278,22 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     else:
         lines.append("This chat does not follow the sessions; /start to begin.")
-    await _reply(update, "\n".join(lines))
+    await _reply(update, context, "\n".join(lines))
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = _services(context)
     found = [e for e in s.store.latest("match", 50) if e["kind"] != "keyword"][-LATEST_SHOWN:]
     if not found:
-        await _reply(update, "No matches yet.")
+        await _reply(update, context, "No matches yet.")
         return
     lines = [f"<b>{escape(e['speaker'])}</b> [{escape(e['ref'])}] <i>{escape(e['quote'].strip())}</i>" for e in found]
-    await _reply(update, "\n\n".join(lines) + "\n\n" + CAVEAT)
+    await _reply(update, context, "\n\n".join(lines) + "\n\n" + CAVEAT)
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     s.subscribers.update(chat_id, following=False)
-    await _reply(update, "Paused. /follow resumes; /forget erases this chat's data.")
+    await _reply(update, context, "Paused. /follow resumes; /forget erases this chat's data.")
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -299,6 +303,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if [a.lower() for a in context.args or []] != ["yes"]:
         await _reply(
             update,
+            context,
             "This erases this chat's settings and the record of what was sent here. "
             "Send <code>/forget yes</code> to confirm.",
         )
@@ -309,41 +314,42 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s.subscribers.forget(chat.id)
     s.outbox.forget(chat.id)
     s.store.forget_chat(chat.id)
-    await _reply(update, "Erased. Nothing about this chat is stored any more.")
+    await _reply(update, context, "Erased. Nothing about this chat is stored any more.")
 
 
 async def sessions(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices) -> None:
     args = context.args or []
     if len(args) > 1:
-        await _reply(update, USAGE["sessions"])
+        await _reply(update, context, USAGE["sessions"])
         return
     known = dict(s.store.sessions())
     if args:
         if args[0] not in known:
-            await _reply(update, f"No session {escape(args[0])} in the log.\n{USAGE['sessions']}")
+            await _reply(update, context, f"No session {escape(args[0])} in the log.\n{USAGE['sessions']}")
             return
         text = plain_transcript(s.store.events(args[0]))
-        if update.effective_message:
-            await update.effective_message.reply_document(
-                io.BytesIO(text.encode("utf-8")), filename=f"{args[0]}-transcript.txt"
+        if message := update.effective_message:
+            document = partial(
+                message.reply_document, io.BytesIO(text.encode("utf-8")), filename=f"{args[0]}-transcript.txt"
             )
+            await s.answers.give(message.chat_id, document)
         return
     lines = [f"<code>{escape(sid)}</code> — {count} events" for sid, count in known.items()] or ["The log is empty."]
-    await _reply(update, "\n".join(lines))
+    await _reply(update, context, "\n".join(lines))
 
 
 async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices) -> None:
     message = update.effective_message
     text = message.text.partition(" ")[2].strip() if message and message.text else ""
     if not text:
-        await _reply(update, USAGE["broadcast"])
+        await _reply(update, context, USAGE["broadcast"])
         return
     when = datetime.now(ZoneInfo(s.session.timezone))
     chats = s.subscribers.receiving()
     parts = split_html(f"📢 {escape(text)}")
     if s.outbox.put(s.session.id, f"broadcast:{when.isoformat()}", {c.chat_id: (parts, False) for c in chats}):
         s.router.on_queued()
-    await _reply(update, f"Queued for {len(chats)} chats.")
+    await _reply(update, context, f"Queued for {len(chats)} chats.")
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices) -> None:
@@ -354,6 +360,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServic
     outbox = s.outbox.counts()
     await _reply(
         update,
+        context,
         f"Chats: {len(chats)} ({', '.join(f'{n} {k}' for k, n in by_kind.items())}); "
         f"{following} following, {sum(not c.reachable for c in chats)} unreachable.\n"
         f"Modes: {', '.join(f'{n} {m}' for m, n in by_mode.items())}.\n"
@@ -364,7 +371,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServic
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     word = (message.text or "").split()[0] if message and message.text else "that"
-    await _reply(update, f"I do not know {escape(word)}. /help lists the commands.")
+    await _reply(update, context, f"I do not know {escape(word)}. /help lists the commands.")
 
 
 async def failed(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,6 +16,22 @@ import av
 import numpy as np
 
 RATE = 16_000
+SEGMENT_S = 2.0
+
+
+def tones(segments: int, segment_s: float = SEGMENT_S) -> np.ndarray:
+    """Segment i of a stream cut from this is a pure tone of its own pitch (up to 360 segments, below 7.5 kHz)."""
+    t = np.arange(int(segment_s * RATE)) / RATE
+    return np.concatenate([0.3 * np.sin(2 * np.pi * (300.0 + 20.0 * i) * t) for i in range(segments)]).astype(
+        np.float32
+    )
+
+
+def published_index(samples: np.ndarray) -> int:
+    """Which segment of `tones` a piece of decoded audio came from."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    pitch = np.argmax(spectrum) * RATE / len(samples)
+    return round((pitch - 300.0) / 20.0)
 
 
 def encode_ts(samples: np.ndarray) -> bytes:

@@ -14,26 +14,9 @@ from uprwatch.transcribe.types import AudioChunk, SourceStall, StreamGap, Uttera
 from uprwatch.transcribe.whisper_engine import WhisperEngine
 
 from tests.conftest import SAMPLES
-from tests.hls_server import RATE, LiveOrigin
+from tests.hls_server import RATE, SEGMENT_S, LiveOrigin, published_index, tones
 
 FAST = RetryPolicy(first_delay_s=0.2, max_delay_s=0.5, request_timeout_s=2.0)
-SEGMENT_S = 2.0
-
-
-def tone_of(index: int) -> float:
-    return 300.0 + 40.0 * index
-
-
-def tones(segments: int) -> np.ndarray:
-    """Segment i of the published stream is a pure tone of its own pitch, so audio says where it came from."""
-    t = np.arange(int(SEGMENT_S * RATE)) / RATE
-    return np.concatenate([0.3 * np.sin(2 * np.pi * tone_of(i) * t) for i in range(segments)]).astype(np.float32)
-
-
-def published_index(chunk: AudioChunk) -> int:
-    spectrum = np.abs(np.fft.rfft(chunk.samples * np.hanning(len(chunk.samples))))
-    pitch = np.argmax(spectrum) * RATE / len(chunk.samples)
-    return round((pitch - 300.0) / 40.0)
 
 
 def collect(source: HlsSource, during=None, timeout: float = 60) -> list:
@@ -53,9 +36,9 @@ def assert_on_the_published_timeline(items: list) -> None:
     counted from the first segment read."""
     chunks = [i for i in items if isinstance(i, AudioChunk) and len(i.samples) == RATE // 2]
     assert chunks
-    zero = published_index(chunks[0]) * SEGMENT_S - chunks[0].start
+    zero = published_index(chunks[0].samples) * SEGMENT_S - chunks[0].start
     for chunk in chunks:
-        published = published_index(chunk) * SEGMENT_S - zero
+        published = published_index(chunk.samples) * SEGMENT_S - zero
         assert published - 0.05 <= chunk.start <= published + SEGMENT_S - 0.5 + 0.05, (chunk.start, published)
 
 
@@ -71,10 +54,10 @@ def test_a_15_s_outage_is_logged_with_its_true_length_and_nothing_after_it_drift
     [stall] = [i for i in items if isinstance(i, SourceStall)]
     [gap] = [i for i in items if isinstance(i, StreamGap)]
     first = next(i for i in items if isinstance(i, AudioChunk))
-    zero = published_index(first) * SEGMENT_S
+    zero = published_index(first.samples) * SEGMENT_S
     assert stall.at == gap.start == 9 * SEGMENT_S - zero and stall.reason.startswith("HTTP 503")
     resumed = next(i for i in items if isinstance(i, AudioChunk) and i.start >= gap.end)
-    assert gap.end == resumed.start == published_index(resumed) * SEGMENT_S - zero  # exactly what was lost
+    assert gap.end == resumed.start == published_index(resumed.samples) * SEGMENT_S - zero  # exactly what was lost
     assert SEGMENT_S <= gap.end - gap.start <= 15.0
 
 

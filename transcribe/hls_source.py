@@ -54,7 +54,7 @@ class RetryPolicy:
     """Exponential backoff with full jitter, and when a silent playlist counts as stalled."""
 
     first_delay_s: float = 1.0
-    max_delay_s: float = 30.0
+    max_delay_s: float = 10.0
     stall_target_durations: float = 2.0
     request_timeout_s: float = 10.0
 
