@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -98,7 +99,8 @@ def alert_lags(recorder: Recorder, api: FakeBotApi, published: float) -> list[fl
     for kind, end, emitted, ref in recorder.rows:
         if kind != "match":
             continue
-        arrived = [m.at for m in api.to(CHANNEL) if m.at >= emitted - 0.01 and f"[{ref}]" in m.text]
+        named = re.compile(rf"(?<![\w.]){re.escape(ref)}(?![\w.])")
+        arrived = [m.at for m in api.to(CHANNEL) if m.at >= emitted - 0.01 and named.search(m.text)]
         if arrived:
             lags.append(min(arrived) - (published + end))
     return lags

@@ -7,7 +7,9 @@ import asyncio
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from uprwatch.bot.alert_format import AlertFormatter
 from uprwatch.bot.alert_router import AlertRouter
@@ -15,6 +17,7 @@ from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.corpus_report import inspect_report
 from uprwatch.bot.events_file import EventsFile
 from uprwatch.bot.outbox import Outbox
+from uprwatch.bot.session_calendar import ENDED, check_sessions, session_files
 from uprwatch.bot.session_runner import RunSummary, SessionRunner, Sink
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.subscriber_store import SubscriberStore
@@ -22,6 +25,7 @@ from uprwatch.bot.telegram_app import TOKEN_ENV, TelegramBot, find_token
 from uprwatch.bot.telegram_commands import BotServices
 from uprwatch.config import defaults, samples
 from uprwatch.config.errors import UserError
+from uprwatch.config.samples import SESSIONS_DIR
 from uprwatch.config.session_file import SessionFile, load_session_file
 from uprwatch.matching.corpus import Corpus
 from uprwatch.matching.corpus_loader import load_corpus
@@ -250,6 +254,38 @@ def cmd_corpus_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar_times(when: datetime) -> str:
+    geneva = when.astimezone(ZoneInfo(defaults.DEFAULT_TIMEZONE))
+    local = when.astimezone()
+    return f"{geneva:%a %d %b %Y %H:%M} Geneva ({local:%H:%M %Z} here)"
+
+
+def cmd_sessions_list(args: argparse.Namespace) -> int:
+    calendar = check_sessions(session_files(Path(args.sessions)))
+    now = datetime.now(UTC)
+    shown = [b for b in calendar.bookings if b.state(now) != ENDED or args.all]
+    for booking in shown:
+        print(
+            f"{booking.id}  {booking.state(now):<9}  {_calendar_times(booking.start)} – {booking.end:%H:%M}  "
+            f"{booking.settings.session.title}"
+        )
+    if not shown:
+        print("No upcoming or running sessions." + ("" if args.all else " (--all shows ended ones too)"))
+    if calendar.problems:
+        print(f"{len(calendar.problems)} problem(s) keep sessions off the calendar; run `uprwatch sessions check`.")
+    return 0
+
+
+def cmd_sessions_check(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.files] or session_files(Path(args.sessions))
+    calendar = check_sessions(paths)
+    for problem in calendar.problems:
+        print(f"uprwatch: error: {problem}", file=sys.stderr)
+    for booking in calendar.bookings:
+        print(f"ok  {booking.settings.path.name}: {booking.id}, {_calendar_times(booking.start)}")
+    return 2 if calendar.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="uprwatch", description="Live monitor for UN Human Rights Council meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -296,6 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="corpus files (.docx matrix, UPR Info .csv, .jsonl, .csv, .txt)")
     p.add_argument("--state-under-review", help="keep only recommendations made to this State")
     p.set_defaults(func=cmd_corpus_inspect)
+
+    p = sub.add_parser("sessions", help="the calendar of session files that `serve` runs")
+    sessions_sub = p.add_subparsers(dest="sessions_command", required=True)
+    p = sessions_sub.add_parser("list", help="upcoming and running sessions, Geneva and local time")
+    p.add_argument("--sessions", default=str(SESSIONS_DIR), help=f"folder of session files (default {SESSIONS_DIR})")
+    p.add_argument("--all", action="store_true", help="ended sessions too")
+    p.set_defaults(func=cmd_sessions_list)
+    p = sessions_sub.add_parser("check", help="every problem in session files at once (times, ids, corpus, source)")
+    p.add_argument("files", nargs="*", help="session files (default: every file in --sessions)")
+    p.add_argument("--sessions", default=str(SESSIONS_DIR), help="folder of session files")
+    p.set_defaults(func=cmd_sessions_check)
     return parser
 
 

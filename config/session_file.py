@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,6 +45,15 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """When `uprwatch serve` acts around the session's start and end."""
+
+    reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(minutes=30))  # before the start
+    pre_roll: timedelta = timedelta(minutes=5)  # open the source this long before the start
+    overrun: timedelta = timedelta(minutes=60)  # keep listening this long past the scheduled end
+
+
+@dataclass(frozen=True)
 class SessionFile:
     path: Path
     session: SessionSettings
@@ -60,6 +69,17 @@ class SessionFile:
     fallback_model: str = "embedded:tiny.en"
     keywords: list[str] = field(default_factory=list)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """ "90s", "30m", "1.5h", "2d" as a timedelta; None if it is not one."""
+    found = _DURATION.fullmatch(text.strip().lower())
+    return timedelta(**{_UNITS[found.group(2)]: float(found.group(1))}) if found else None
 
 
 _SCHEMA: dict[str, set[str]] = {
@@ -69,6 +89,7 @@ _SCHEMA: dict[str, set[str]] = {
     "transcription": {"model", "language", "floor_languages", "translate", "catch_up", "max_lag_s", "fallback_model"},
     "alerts": {"min_score", "keywords"},
     "telegram": {"token_file", "admins", "channels", "digest_minutes", "drain_s"},
+    "schedule": {"reminders", "pre_roll", "overrun"},
 }
 
 
@@ -131,6 +152,26 @@ class _Reader:
         if not isinstance(value, datetime):
             self.fail(key, f"must be a date-time like 2024-01-23T09:00, got {value!r}")
         return value if value.tzinfo else value.replace(tzinfo=tz)
+
+    def duration(self, key: str, default: timedelta) -> timedelta:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        found = parse_duration(value) if isinstance(value, str) else None
+        if found is None:
+            self.fail(key, f'not a duration like "90s", "30m" or "24h": {value!r}')
+        return found
+
+    def durations(self, key: str, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, list):
+            self.fail(key, f'must be a list of durations like ["24h", "30m"], got {value!r}')
+        found = [parse_duration(v) if isinstance(v, str) else None for v in value]
+        if bad := [v for v, d in zip(value, found, strict=True) if d is None]:
+            self.fail(key, f'not a duration like "90s", "30m" or "24h": {bad[0]!r}')
+        return tuple(sorted((d for d in found if d is not None), reverse=True))
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
@@ -220,6 +261,13 @@ def load_session_file(path: str | Path) -> SessionFile:
         digest_minutes=tg.number("digest_minutes", 10, 1, 24 * 60),
         drain_s=tg.number("drain_s", 120, 0, 24 * 3600),
     )
+    sch = _Reader(path, "schedule", raw.get("schedule", {}))
+    defaults_schedule = ScheduleSettings()
+    schedule = ScheduleSettings(
+        reminders=sch.durations("reminders", defaults_schedule.reminders),
+        pre_roll=sch.duration("pre_roll", defaults_schedule.pre_roll),
+        overrun=sch.duration("overrun", defaults_schedule.overrun),
+    )
     return SessionFile(
         path=path,
         session=session,
@@ -235,4 +283,5 @@ def load_session_file(path: str | Path) -> SessionFile:
         max_lag_s=t.number("max_lag_s", 30.0, 1, 3600),
         fallback_model=t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en",
         telegram=telegram,
+        schedule=schedule,
     )

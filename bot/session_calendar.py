@@ -1,0 +1,127 @@
+"""The calendar `uprwatch serve` runs: session files read from a folder and checked together, and when
+each session is reminded of, opened, live and over."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from uprwatch.config.errors import UserError
+from uprwatch.config.session_file import SessionFile, load_session_file
+from uprwatch.matching.corpus_loader import load_corpus
+from uprwatch.matching.gazetteer import gazetteer
+from uprwatch.transcribe.sources import open_source
+
+# A UPR review is a 3.5-hour meeting; a session file without an end is given this long.
+DEFAULT_LENGTH = timedelta(hours=3, minutes=30)
+SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One session on the calendar, with the moments the service acts on."""
+
+    settings: SessionFile
+
+    @property
+    def id(self) -> str:
+        return self.settings.session.id
+
+    @property
+    def start(self) -> datetime:
+        start = self.settings.session.start
+        assert start is not None, "a booking always has a start (checked when it is made)"
+        return start
+
+    @property
+    def end(self) -> datetime:
+        return self.settings.session.end or self.start + DEFAULT_LENGTH
+
+    @property
+    def opens(self) -> datetime:
+        """When the source is opened to wait for the stream."""
+        return self.start - self.settings.schedule.pre_roll
+
+    @property
+    def closes(self) -> datetime:
+        """When listening stops at the latest."""
+        return self.end + self.settings.schedule.overrun
+
+    def reminders(self) -> list[datetime]:
+        """Reminder times before the start, earliest first."""
+        return sorted(self.start - before for before in self.settings.schedule.reminders)
+
+    def state(self, now: datetime) -> str:
+        """scheduled, live (between opening and closing) or ended, by the clock alone."""
+        if now < self.opens:
+            return SCHEDULED
+        return LIVE if now < self.closes else ENDED
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The sessions that can be scheduled, and every problem found in the files (each names file and key)."""
+
+    bookings: list[Booking]
+    problems: list[str]
+
+
+def session_files(folder: Path) -> list[Path]:
+    """The session files in a folder, by name."""
+    if not folder.is_dir():
+        raise UserError(f"no sessions folder at {folder}; create it or pass --sessions DIR")
+    return sorted(folder.glob("*.toml"))
+
+
+def _problems_beyond_the_file(settings: SessionFile) -> list[str]:
+    """What loading the file alone does not check: start, corpus content, speakers list and source."""
+    path, s = settings.path, settings.session
+    found = []
+    if s.start is None:
+        found.append(f"{path}: [session] start: missing; a session on the calendar needs a start time")
+    try:
+        load_corpus(settings.corpus.recommendations, settings.corpus.advance_questions, s.state_under_review)
+    except UserError as exc:
+        found.append(f"{path}: [corpus] {exc}")
+    for name in settings.speakers:
+        if gazetteer().lookup(name) is None:
+            found.append(f"{path}: [floor] speakers: unknown State {name!r}; use the UN short name")
+    if s.source is None:
+        found.append(f"{path}: [session] source: missing; give a UN Web TV page, an HLS URL or kaltura:PARTNER:ENTRY")
+    else:
+        try:
+            open_source(s.source, language=s.language)
+            if "://" not in s.source and not s.source.startswith("kaltura:") and not Path(s.source).is_file():
+                found.append(f"{path}: [session] source: file not found: {s.source}")
+        except UserError as exc:
+            found.append(f"{path}: [session] source: {exc}")
+    return found
+
+
+def check_sessions(paths: Sequence[Path]) -> Calendar:
+    """Load every file and check them together: each problem is reported, and only sound files are booked."""
+    problems: list[str] = []
+    loaded: list[SessionFile] = []
+    for path in paths:
+        try:
+            loaded.append(load_session_file(path))
+        except UserError as exc:
+            problems.append(str(exc))
+    by_id: dict[str, list[SessionFile]] = {}
+    for settings in loaded:
+        by_id.setdefault(settings.session.id, []).append(settings)
+    bookings = []
+    for settings in loaded:
+        own = _problems_beyond_the_file(settings)
+        twins = [other.path.name for other in by_id[settings.session.id] if other is not settings]
+        if twins:
+            own.append(
+                f"{settings.path}: [session] id: {settings.session.id!r} is also the id in {', '.join(twins)}; "
+                "give each session its own id"
+            )
+        problems += own
+        if not own:
+            bookings.append(Booking(settings))
+    return Calendar(sorted(bookings, key=lambda b: b.start), problems)
