@@ -178,7 +178,9 @@ def main() -> None:
         router = AlertRouter(subscribers, outbox, formatter, runner.events, 600)
         runner.sinks.append(router)
         telegram = TelegramSettings(channels=(CHANNEL,))
-        bot = TelegramBot(api.token, telegram, BotServices(subscribers, outbox, store, router, s, ()))
+        services = BotServices(subscribers, outbox, store, ())
+        services.add_router(s.id, router)
+        bot = TelegramBot(api.token, telegram, services)
         started = time.monotonic()
         asyncio.run(follow(runner, bot))
         elapsed = time.monotonic() - started
@@ -199,6 +201,13 @@ def main() -> None:
         if before:
             end, emitted = before[-1]
             print(f"last utterance before the outage (ends {end:.1f} s): lag {emitted - (origin.started + end):.2f} s")
+        # speech published while the origin answered 503 reaches nobody before it is back: late by the outage
+        outside = [
+            emitted - (origin.started + end)
+            for k, end, emitted, _ in recorder.rows
+            if k == "utterance" and not args.outage_at < end <= args.outage_at + args.outage
+        ]
+        print(f"lag utterance outside the outage: p50 {pct(outside, 50):.2f} s, p95 {pct(outside, 95):.2f} s")
     print(f"wall time: {elapsed:.0f} s")
     print(f"events: {sum(k == 'utterance' for k, *_ in recorder.rows)} utterances, {len(lags['alert'])} match alerts")
     for kind, values in lags.items():

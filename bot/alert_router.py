@@ -30,6 +30,7 @@ class LiveStatus:
     title: str = ""
     state_under_review: str = ""
     live: bool = False
+    waiting_for_stream: bool = False  # started, and nothing heard yet
     behind: float | None = None  # seconds the pipeline is behind the stream, from the last `lag` event
     speaker: str | None = None  # who has the floor
 
@@ -101,7 +102,7 @@ class AlertRouter:
         started = event["type"] == "session_started"
         if not started:
             self._send_digest(self.last_start, event["session"])
-        self.status = LiveStatus(event["title"], event["state_under_review"], live=started)
+        self.status = LiveStatus(event["title"], event["state_under_review"], live=started, waiting_for_stream=started)
         self._send(event, self.format.session(event), lambda chat: True)
 
     def _turn(self, event: Event) -> None:
@@ -118,6 +119,7 @@ class AlertRouter:
         )
 
     def _utterance(self, event: Event) -> None:
+        self.status.waiting_for_stream = False
         speaker = event["speaker"]
         chats = self.subscribers.receiving()
         feed = [c for c in chats if c.mode == "all" and self._about(c, speaker)]

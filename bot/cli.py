@@ -7,18 +7,19 @@ import asyncio
 import json
 import logging
 import sys
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from uprwatch.bot.alert_format import AlertFormatter
-from uprwatch.bot.alert_router import AlertRouter
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.corpus_report import inspect_report
 from uprwatch.bot.events_file import EventsFile
 from uprwatch.bot.outbox import Outbox
+from uprwatch.bot.service import Service
 from uprwatch.bot.session_calendar import ENDED, check_sessions, session_files
 from uprwatch.bot.session_runner import RunSummary, SessionRunner, Sink
+from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.subscriber_store import SubscriberStore
 from uprwatch.bot.telegram_app import TOKEN_ENV, TelegramBot, find_token
@@ -26,15 +27,17 @@ from uprwatch.bot.telegram_commands import BotServices
 from uprwatch.config import defaults, samples
 from uprwatch.config.errors import UserError
 from uprwatch.config.samples import SESSIONS_DIR
-from uprwatch.config.session_file import SessionFile, load_session_file
+from uprwatch.config.session_file import ScheduleSettings, SessionFile, load_session_file
 from uprwatch.matching.corpus import Corpus
 from uprwatch.matching.corpus_loader import load_corpus
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.matcher import Matcher
-from uprwatch.transcribe.pipeline import CatchUp, transcribe_source
+from uprwatch.transcribe.pipeline import transcribe_source
 from uprwatch.transcribe.sources import open_source
 from uprwatch.transcribe.types import StreamGap
 from uprwatch.transcribe.whisper_engine import WhisperEngine
+
+DEMO_LEAD_S = 10  # seconds from `serve --demo` to the demo session's start
 
 
 def _note(message: str) -> None:
@@ -48,11 +51,11 @@ def _telegram(settings: SessionFile, store: SessionStore, runner: SessionRunner,
         _note(f"Telegram: off (no {TOKEN_ENV}); alerts go to the console, the events file and the session log.")
         return None
     s = settings.session
-    formatter = AlertFormatter(runner.events.wall, s.timezone, {i.id: i for i in corpus.items})
     subscribers, outbox = SubscriberStore(store.engine), Outbox(store.engine)
-    router = AlertRouter(subscribers, outbox, formatter, runner.events, settings.telegram.digest_minutes * 60)
+    router = session_router(settings, runner.events, corpus, subscribers, outbox)
     runner.sinks.append(router)
-    services = BotServices(subscribers, outbox, store, router, s, settings.telegram.admins)
+    services = BotServices(subscribers, outbox, store, settings.telegram.admins, upcoming=lambda: [s])
+    services.add_router(s.id, router)
     return TelegramBot(token, settings.telegram, services)
 
 
@@ -80,35 +83,15 @@ def _replay(
     spec = source or settings.session.source
     if not spec:
         raise UserError(f"{settings.path}: no source; set [session] source or pass --source PATH_OR_URL")
-    corpus = load_corpus(
-        settings.corpus.recommendations,
-        settings.corpus.advance_questions,
-        settings.session.state_under_review,
-    )
-    for problem in corpus.problems[:5]:
-        _note(f"corpus: {problem}")
+    corpus = session_corpus(settings)
     src = open_source(spec, realtime=realtime, language=settings.session.language, until=settings.session.end)
-    model_spec = model or settings.model
-    _note(f"loading Whisper model {model_spec} …")
-    try:
-        engine = WhisperEngine(model_spec, settings.whisper_language, translate=settings.translate,
-                               floor_languages=settings.floor_languages)  # fmt: skip
-    except UserError as exc:
-        raise UserError(f"{settings.path}: [transcription]: {exc}") from None
+    _note(f"loading Whisper model {model or settings.model} …")
+    engine, catch_up = session_engines(settings, model)
     store = SessionStore(db_url or defaults.default_db_url())
     sinks: list[Sink] = [store]
     events_file = EventsFile(events_path) if events_path else None
     if events_file:
         sinks.append(events_file)
-    fallback = None
-    if settings.catch_up == "smaller_model":
-        _note(f"loading fallback model {settings.fallback_model} for catching up …")
-        try:
-            fallback = WhisperEngine(settings.fallback_model, settings.whisper_language, translate=settings.translate,
-                                     floor_languages=settings.floor_languages)  # fmt: skip
-        except UserError as exc:  # the engine knows what a model can do; say which setting named it
-            raise UserError(f"{settings.path}: [transcription] fallback_model: {exc}") from None
-    catch_up = CatchUp(settings.catch_up, settings.max_lag_s, fallback)
     runner = SessionRunner(settings, src, engine, corpus, sinks, realtime=realtime, catch_up=catch_up)
     runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, show_utterances))
     try:
@@ -286,6 +269,26 @@ def cmd_sessions_check(args: argparse.Namespace) -> int:
     return 2 if calendar.problems else 0
 
 
+def _demo_booking() -> SessionFile:
+    """The illustrative demo session, scheduled a few seconds from now so the whole day passes in minutes."""
+    demo = load_session_file(samples.DEMO_SESSION)
+    now = datetime.now(ZoneInfo(demo.session.timezone)).replace(microsecond=0)
+    start = now + timedelta(seconds=DEMO_LEAD_S)
+    session = replace(demo.session, id=f"demo-{now:%Y%m%d-%H%M%S}", start=start, end=start + timedelta(minutes=4))
+    schedule = ScheduleSettings(reminders=(timedelta(seconds=DEMO_LEAD_S // 2),), pre_roll=timedelta(0),
+                                overrun=timedelta(minutes=1))  # fmt: skip
+    return replace(demo, session=session, schedule=schedule)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    folder = Path(args.sessions)
+    if not folder.is_dir() and not args.demo:
+        raise UserError(f"no sessions folder at {folder}; create it or pass --sessions DIR")
+    extra = [_demo_booking()] if args.demo else []
+    service = Service(folder, args.db or defaults.default_db_url(), args.model, extra)
+    return asyncio.run(service.run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="uprwatch", description="Live monitor for UN Human Rights Council meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -332,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="corpus files (.docx matrix, UPR Info .csv, .jsonl, .csv, .txt)")
     p.add_argument("--state-under-review", help="keep only recommendations made to this State")
     p.set_defaults(func=cmd_corpus_inspect)
+
+    p = sub.add_parser("serve", help="run the calendar: reminders, each session's pipeline, alerts, summaries")
+    p.add_argument("--sessions", default=str(SESSIONS_DIR), help=f"folder of session files (default {SESSIONS_DIR})")
+    p.add_argument("--db", help=f"session log database URL (default {defaults.default_db_url()})")
+    p.add_argument("--model", help="Whisper model for every session; overrides the session files'")
+    p.add_argument("--demo", action="store_true", help="also run the illustrative demo session, starting in seconds")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("sessions", help="the calendar of session files that `serve` runs")
     sessions_sub = p.add_subparsers(dest="sessions_command", required=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +49,7 @@ class SessionRunner:
         sinks: Sequence[Sink],
         realtime: bool = False,
         catch_up: CatchUp | None = None,
+        origin: datetime | None = None,
     ):
         self.catch_up = catch_up
         self.settings = settings
@@ -56,8 +58,9 @@ class SessionRunner:
         self.sinks = list(sinks)
         self.realtime = realtime
         s = settings.session
-        # A recording replays on the session's own clock; a live stream's time 0 is when it was opened.
-        origin = (None if source.live else s.start) or datetime.now(ZoneInfo(s.timezone))
+        # A recording replays on the session's own clock; a live stream's time 0 is when it was first opened
+        # (`origin`, when a restarted service resumes it).
+        origin = origin or (None if source.live else s.start) or datetime.now(ZoneInfo(s.timezone))
         self.events = EventFactory(s.id, s.timezone, origin)
         self.floor = FloorTracker(s.state_under_review, settings.speakers)
         self.matcher = Matcher(corpus.items, settings.min_score)
@@ -74,6 +77,7 @@ class SessionRunner:
         self._emit(self.events.session_started(s.title, s.state_under_review, self.source.description))
         opened = time.monotonic()
         next_lag_report = 0.0
+        interrupted = False
         carry = ""  # last sentence of the previous utterance in this turn
         alerted: set[str] = set()  # refs already alerted in this turn
         try:
@@ -124,6 +128,12 @@ class SessionRunner:
                     next_lag_report = heard.end + LAG_EVERY_S
         except UserError as exc:
             summary.error = str(exc)
+        except asyncio.CancelledError:
+            # stopped from outside (the service shutting down, or the session's time up): whoever
+            # stopped it knows whether the session has ended
+            interrupted = True
+            raise
         finally:
-            self._emit(self.events.session_ended(s.title, s.state_under_review, self.source.description))
+            if not interrupted:
+                self._emit(self.events.session_ended(s.title, s.state_under_review, self.source.description))
         return summary

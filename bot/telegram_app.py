@@ -78,7 +78,7 @@ class TelegramBot:
         self.app.bot_data["uprwatch"] = services
         add_handlers(self.app)
         self.sender = TelegramSender(self.app.bot, services.outbox, services.subscribers)
-        services.router.on_queued = self.sender.notify
+        services.notify = self.sender.notify
         self.sender_task: asyncio.Task[None] | None = None
         self.backlog_answers: asyncio.Task[int] | None = None
 

@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from typing import Any
@@ -25,6 +25,7 @@ from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.subscriber_store import MODES, SubscriberStore
 from uprwatch.bot.telegram_html import split_html
 from uprwatch.bot.transcript_export import plain_transcript
+from uprwatch.config.defaults import DEFAULT_TIMEZONE
 from uprwatch.config.session_file import SessionSettings
 from uprwatch.matching.gazetteer import gazetteer
 
@@ -46,7 +47,7 @@ COMMANDS = [
     ("forget", "erase everything stored about this chat"),
 ]
 ADMIN_COMMANDS = [
-    ("sessions", "sessions in the log; /sessions ID sends a transcript"),
+    ("sessions", "sessions in the log; /sessions ID sends a transcript; /sessions reload re-reads the calendar"),
     ("broadcast", "send a message to every subscriber"),
     ("stats", "counts of chats and messages"),
 ]
@@ -56,7 +57,7 @@ USAGE = {
     "keywords": "Usage: /keywords add WORDS | /keywords remove WORDS | /keywords list",
     "quiet": "Usage: /quiet 22:00-07:00 (Geneva time) or /quiet off",
     "forget": "Usage: /forget yes — erases this chat's settings and the record of alerts sent to it",
-    "sessions": "Usage: /sessions or /sessions SESSION_ID",
+    "sessions": "Usage: /sessions, /sessions SESSION_ID, or /sessions reload (when serving)",
     "broadcast": "Usage: /broadcast TEXT",
 }
 WELCOME = (
@@ -76,10 +77,17 @@ class BotServices:
     subscribers: SubscriberStore
     outbox: Outbox
     store: SessionStore
-    router: AlertRouter
-    session: SessionSettings
     admins: tuple[int, ...]
+    routers: dict[str, AlertRouter] = field(default_factory=dict)  # the sessions running now, by id
+    upcoming: Callable[[], list[SessionSettings]] = list  # sessions still to come, soonest first
     answers: CommandAnswers = field(default_factory=CommandAnswers)
+    notify: Callable[[], None] = lambda: None  # new rows are in the outbox
+    reload: Callable[[], str] | None = None  # re-read the session files (`uprwatch serve`); returns what changed
+
+    def add_router(self, session_id: str, router: AlertRouter) -> None:
+        """A session starts: its alerts wake the sender, and /status shows it."""
+        router.on_queued = lambda: self.notify()
+        self.routers[session_id] = router
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -159,18 +167,31 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _live_line(s: BotServices) -> str:
-    status = s.router.status
-    if status.live:
+    lines = []
+    for router in s.routers.values():
+        status = router.status
+        if not status.live:
+            continue
+        if status.waiting_for_stream:
+            lines.append(
+                f"⏳ Waiting for the stream: {escape(status.title)} (review of {escape(status.state_under_review)})"
+            )
+            continue
         line = f"🔴 Live: {escape(status.title)} (review of {escape(status.state_under_review)})"
         if status.speaker:
             line += f"\nOn the floor: {escape(status.speaker)}"
         if status.behind is not None:
             line += f"\nAlerts are {status.behind:.0f} s behind the stream."
-        return line
-    start = s.session.start
-    if start and start > datetime.now(ZoneInfo(s.session.timezone)):
-        return f"Nothing live. Next: {escape(s.session.title)}, {start:%d %B %Y, %H:%M} Geneva time."
-    return "Nothing live, and no session is scheduled here yet."
+        lines.append(line)
+    upcoming = [u for u in s.upcoming() if u.start and u.start > datetime.now(u.start.tzinfo)]
+    if upcoming:
+        nxt = upcoming[0]
+        assert nxt.start is not None
+        geneva = nxt.start.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+        lines.append(
+            f"{'Next' if lines else 'Nothing live. Next'}: {escape(nxt.title)}, {geneva:%d %B %Y, %H:%M} Geneva time."
+        )
+    return "\n".join(lines) or "Nothing live, and no session is scheduled here yet."
 
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
@@ -322,6 +343,9 @@ async def sessions(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotSer
     if len(args) > 1:
         await _reply(update, context, USAGE["sessions"])
         return
+    if args == ["reload"] and s.reload is not None:
+        await _reply(update, context, escape(s.reload()))
+        return
     known = dict(s.store.sessions())
     if args:
         if args[0] not in known:
@@ -344,11 +368,11 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotSe
     if not text:
         await _reply(update, context, USAGE["broadcast"])
         return
-    when = datetime.now(ZoneInfo(s.session.timezone))
+    when = datetime.now(UTC)
     chats = s.subscribers.receiving()
     parts = split_html(f"📢 {escape(text)}")
-    if s.outbox.put(s.session.id, f"broadcast:{when.isoformat()}", {c.chat_id: (parts, False) for c in chats}):
-        s.router.on_queued()
+    if s.outbox.put("broadcast", f"broadcast:{when.isoformat()}", {c.chat_id: (parts, False) for c in chats}):
+        s.notify()
     await _reply(update, context, f"Queued for {len(chats)} chats.")
 
 

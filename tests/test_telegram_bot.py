@@ -44,8 +44,9 @@ class Harness:
         self.router = AlertRouter(self.subscribers, self.outbox, formatter, self.factory, digest_s)
         self.telegram = TelegramSettings(admins=(OPERATOR,), channels=(CHANNEL,))
         services = BotServices(
-            self.subscribers, self.outbox, self.store, self.router, self.session, self.telegram.admins
+            self.subscribers, self.outbox, self.store, self.telegram.admins, upcoming=lambda: [self.session]
         )
+        services.add_router(self.session.id, self.router)
         self.bot = TelegramBot(token or api.token, self.telegram, services)
 
     def emit(self, event: dict) -> None:

@@ -54,7 +54,9 @@ class RetryPolicy:
     """Exponential backoff with full jitter, and when a silent playlist counts as stalled."""
 
     first_delay_s: float = 1.0
-    max_delay_s: float = 10.0
+    # A player reloads a live playlist every target duration anyway; waiting much longer than that after an
+    # outage loses the audio that was published meanwhile and has left the live window.
+    max_delay_s: float = 4.0
     stall_target_durations: float = 2.0
     request_timeout_s: float = 10.0
 
@@ -140,6 +142,7 @@ class HlsSource:
         self._rng = random.Random(seed)
         self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         self.stream_time = 0.0  # stream time of the next sample to be yielded
+        self.backlog_s = LIVE_BACKLOG_S  # how much already published audio to take when first connecting
         self._last_seq: int | None = None
         self._pdt_zero: datetime | None = None  # program date time of stream time 0
         self._typical = 0.0  # mean segment duration so far: the length of a segment missed unseen
@@ -242,7 +245,7 @@ class HlsSource:
                             backlog, start = 0.0, len(numbered)
                             while (
                                 start > 0
-                                and backlog + float(numbered[start - 1][1].duration or target) <= LIVE_BACKLOG_S
+                                and backlog + float(numbered[start - 1][1].duration or target) <= self.backlog_s
                             ):
                                 start -= 1
                                 backlog += float(numbered[start][1].duration or target)

@@ -1,0 +1,296 @@
+"""`uprwatch serve`: one long-running process for the whole calendar. APScheduler (the scheduler behind
+python-telegram-bot's job queue) fires reminders and opens each session at its start minus pre-roll;
+the session's pipeline runs until its end plus overrun (or until its stream ends after the scheduled
+end); followers then get a summary. The schedule is rebuilt from the session files at every start and
+every minute (no jobs are pickled), so a restart in the middle of a session resumes it at once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from uprwatch.bot.console_notifier import ConsoleNotifier
+from uprwatch.bot.outbox import Outbox
+from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
+from uprwatch.bot.session_runner import SessionRunner, Sink
+from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
+from uprwatch.bot.session_store import SessionStore
+from uprwatch.bot.subscriber_store import SubscriberStore
+from uprwatch.bot.telegram_app import TOKEN_ENV, TelegramBot, find_token
+from uprwatch.bot.telegram_commands import BotServices
+from uprwatch.config.defaults import DEFAULT_TIMEZONE
+from uprwatch.config.errors import UserError
+from uprwatch.config.session_file import SessionFile, TelegramSettings
+from uprwatch.transcribe.hls_source import HlsSource
+from uprwatch.transcribe.sources import open_source
+
+log = logging.getLogger("uprwatch.serve")
+
+RELOAD_EVERY_S = 60.0
+REMINDER_GRACE_S = 15 * 60  # a reminder missed by less than this (a restart) still goes out
+WAITING, LIVE = "waiting for stream", "live"
+DOWN_REASON = "uprwatch was not running"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _geneva(when: datetime) -> str:
+    return f"{when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%d %B %Y, %H:%M} Geneva time"
+
+
+def _span(delta: timedelta) -> str:
+    seconds = round(delta.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+
+
+@dataclass
+class Running:
+    """A session whose pipeline is on."""
+
+    booking: Booking
+    task: asyncio.Task[None]
+
+
+class Service:
+    """Build it, then `await run()`; it returns when SIGTERM or SIGINT arrives and everything is drained."""
+
+    def __init__(self, folder: Path, db_url: str, model: str | None = None, extra: Sequence[SessionFile] = ()):
+        self.folder = folder
+        self.model = model
+        self.extra = list(extra)  # sessions not read from the folder (the --demo session)
+        self.store = SessionStore(db_url)
+        self.subscribers, self.outbox = SubscriberStore(self.store.engine), Outbox(self.store.engine)
+        self.services = BotServices(self.subscribers, self.outbox, self.store, (), upcoming=self._upcoming)
+        self.services.reload = self.reload
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.bookings: dict[str, Booking] = {}
+        self.by_path: dict[Path, Booking] = {}  # the last good booking of each file
+        self.running: dict[str, Running] = {}
+        self.told: set[str] = set()  # problems already reported
+        self.bot: TelegramBot | None = None
+        self.stopping = asyncio.Event()
+
+    # -- the calendar -------------------------------------------------------------------------------------
+
+    def _upcoming(self) -> list:
+        now = datetime.now(UTC)
+        return [b.settings.session for b in sorted(self.bookings.values(), key=lambda b: b.start) if b.start > now]
+
+    def reload(self) -> str:
+        """Re-read the session files and reschedule; a file that became invalid keeps its last good schedule."""
+        paths = session_files(self.folder) if self.folder.is_dir() else []
+        calendar = check_sessions(paths)
+        fresh = {b.settings.path: b for b in calendar.bookings}
+        for path in list(self.by_path):
+            if path not in paths:
+                del self.by_path[path]  # the file was removed: so is its session
+        for path in paths:
+            if path in fresh:
+                self.by_path[path] = fresh[path]
+        bookings = {b.id: b for b in [*self.by_path.values(), *(Booking(s) for s in self.extra)]}
+        for gone in set(self.bookings) - set(bookings):
+            self._unschedule(gone)
+        for booking in bookings.values():
+            if self.bookings.get(booking.id) != booking:
+                self._schedule(booking)
+        self.bookings = bookings
+        new_problems = [p for p in calendar.problems if p not in self.told]
+        self.told = set(calendar.problems)
+        for problem in new_problems:
+            kept = " (its last good schedule is kept)" if any(str(p) in problem for p in self.by_path) else ""
+            log.warning("%s%s", problem, kept)
+            self._tell_operators(f"⚠ Session file problem: {escape(problem)}{kept}")
+        return f"{len(bookings)} sessions on the calendar, {len(calendar.problems)} problems in the session files."
+
+    def _schedule(self, booking: Booking) -> None:
+        """Jobs for one session, with explicit ids: replacing a session replaces its jobs."""
+        self._unschedule(booking.id, keep_running=True)
+        now = datetime.now(UTC)
+        for n, when in enumerate(booking.reminders()):
+            before = booking.start - when
+            if when > now - timedelta(seconds=REMINDER_GRACE_S) and booking.start > now:
+                self.scheduler.add_job(
+                    self._remind, DateTrigger(max(when, now)), args=[booking.id, before], id=f"{booking.id}:remind:{n}",
+                    replace_existing=True, misfire_grace_time=REMINDER_GRACE_S,
+                )  # fmt: skip
+        if booking.closes > now and booking.id not in self.running:
+            # a session is opened however late the job runs, as long as it is not over
+            grace = max(1, int((booking.closes - max(booking.opens, now)).total_seconds()))
+            self.scheduler.add_job(
+                self._open, DateTrigger(max(booking.opens, now)), args=[booking.id], id=f"{booking.id}:open",
+                replace_existing=True, misfire_grace_time=grace,
+            )  # fmt: skip
+
+    def _unschedule(self, session_id: str, keep_running: bool = False) -> None:
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(f"{session_id}:"):
+                job.remove()
+        if not keep_running and session_id in self.running:
+            log.info("session %s left the calendar; it runs to its end", session_id)
+
+    def _telegram_settings(self) -> TelegramSettings:
+        """One bot for the calendar: the operators and channels of every session file."""
+        files = [b.settings.telegram for b in self.bookings.values()]
+        token_file = next((t.token_file for t in files if t.token_file), None)
+        admins = tuple(sorted({a for t in files for a in t.admins}))
+        channels = tuple(sorted({c for t in files for c in t.channels}))
+        drain = max((t.drain_s for t in files), default=TelegramSettings().drain_s)
+        return TelegramSettings(token_file=token_file, admins=admins, channels=channels, drain_s=drain)
+
+    # -- messages that are not session events ------------------------------------------------------------
+
+    def _queue(self, session: str, key: str, html: str, chats: list[int]) -> None:
+        if chats and self.outbox.put(session, key, {chat: ([html], False) for chat in chats}):
+            self.services.notify()
+
+    def _tell_operators(self, html: str) -> None:
+        key = "problem:" + hashlib.sha1(html.encode()).hexdigest()[:16]
+        self._queue("service", key, html, list(self.services.admins))
+
+    async def _remind(self, session_id: str, before: timedelta) -> None:
+        booking = self.bookings.get(session_id)
+        if booking is None:
+            return
+        s = booking.settings.session
+        html = (
+            f"⏰ In {_span(before)}: <b>{escape(s.title)}</b> (review of {escape(s.state_under_review)}), "
+            f"{_geneva(booking.start)}."
+        )
+        _say(f"reminder: {s.title} in {_span(before)}")
+        chats = [c.chat_id for c in self.subscribers.receiving()]
+        self._queue(s.id, f"{s.id}:reminder:{int(before.total_seconds())}", html, chats)
+
+    def _summary(self, booking: Booking) -> None:
+        s = booking.settings.session
+        events = self.store.events(s.id)
+        turns = sum(e["type"] == "turn" for e in events)
+        matches = sum(e["type"] == "match" for e in events)
+        gaps = [e for e in events if e["type"] == "stream_gap"]
+        lost = sum(e["end"] - e["start"] for e in gaps)
+        speakers = len({e["speaker"] for e in events if e["type"] == "turn" and e.get("role") == "delegation"})
+        text = (
+            f"{s.title}: {turns} turns, {speakers} delegations, {matches} matches, "
+            f"{len(gaps)} stream gaps ({lost:.0f} s lost)"
+        )
+        _say(f"summary: {text}")
+        html = f"📋 <b>Summary</b> — {escape(text)}. Machine transcript — check quotes against the video."
+        self._queue(s.id, f"{s.id}:summary", html, [c.chat_id for c in self.subscribers.receiving()])
+
+    # -- running a session -------------------------------------------------------------------------------
+
+    async def _open(self, session_id: str) -> None:
+        booking = self.bookings.get(session_id)
+        if booking is None or session_id in self.running or datetime.now(UTC) >= booking.closes:
+            return
+        task = asyncio.create_task(self._run_session(booking), name=f"session {session_id}")
+        self.running[session_id] = Running(booking, task)
+
+    def _resume_point(self, session_id: str) -> tuple[datetime, float] | None:
+        """For a session already in the log: its origin and where its record stops, in stream time."""
+        events = self.store.events(session_id)
+        started = [e for e in events if e["type"] == "session_started"]
+        if not started:
+            return None
+        ends = [float(e.get("end") or e.get("start") or 0.0) for e in events]
+        return datetime.fromisoformat(started[0]["at"]), max(ends, default=0.0)
+
+    async def _run_session(self, booking: Booking) -> None:
+        settings, s = booking.settings, booking.settings.session
+        try:
+            corpus = session_corpus(settings)
+            _say(f"{s.id}: opening {s.source} ({WAITING}) …")
+            engine, catch_up = await asyncio.to_thread(session_engines, settings, self.model)
+            source = open_source(s.source or "", realtime=True, language=s.language, until=booking.end)
+            resume = self._resume_point(s.id) if source.live else None
+            origin = None
+            sinks: list[Sink] = [self.store]
+            if resume is not None:
+                origin, recorded_to = resume
+                source.stream_time = max(recorded_to, (datetime.now(UTC) - origin).total_seconds())
+                if isinstance(source, HlsSource):  # what was published while we were down is not ours to guess
+                    source.backlog_s = 0.0
+            runner = SessionRunner(settings, source, engine, corpus, sinks, True, catch_up, origin=origin)
+            runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, False))
+            router = session_router(settings, runner.events, corpus, self.subscribers, self.outbox)
+            runner.sinks.append(router)
+            self.services.add_router(s.id, router)
+            if resume is not None and source.stream_time > resume[1]:
+                gap = runner.events.stream_gap(resume[1], source.stream_time, DOWN_REASON)
+                for sink in runner.sinks:
+                    sink.emit(gap)
+            left = (booking.closes - datetime.now(UTC)).total_seconds()
+            try:
+                summary = await asyncio.wait_for(runner.run(), timeout=max(1.0, left))
+                if summary.error:
+                    self._tell_operators(f"⚠ {escape(s.id)}: {escape(summary.error)}")
+            except TimeoutError:
+                log.info("%s: listening stopped at the scheduled end plus overrun", s.id)
+                ended = runner.events.session_ended(s.title, s.state_under_review, source.description)
+                for sink in runner.sinks:
+                    sink.emit(ended)
+            self._summary(booking)
+        except UserError as exc:
+            log.error("%s: %s", s.id, exc)
+            self._tell_operators(f"⚠ {escape(s.id)} could not run: {escape(str(exc))}")
+        finally:
+            self.services.routers.pop(s.id, None)
+            self.running.pop(s.id, None)
+
+    async def _reload_job(self) -> None:
+        # a coroutine, so that the scheduler runs it on the event loop rather than in a worker thread
+        self.reload()
+
+    # -- the process -------------------------------------------------------------------------------------
+
+    async def run(self, drain_s: float | None = None) -> int:
+        """Serve until SIGTERM/SIGINT: scheduler, bot and sessions; then drain and return 0."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        self.scheduler.start()
+        _say(self.reload())
+        self.scheduler.add_job(
+            self._reload_job, IntervalTrigger(seconds=RELOAD_EVERY_S), id="reload", replace_existing=True,
+            misfire_grace_time=int(RELOAD_EVERY_S),
+        )  # fmt: skip
+        telegram = self._telegram_settings()
+        self.services.admins = telegram.admins
+        for problem in sorted(self.told):  # found before the operators were known
+            self._tell_operators(f"⚠ Session file problem: {escape(problem)}")
+        token = find_token(telegram)
+        if token is None:
+            _say(f"Telegram: off (no {TOKEN_ENV}); sessions run and are logged, alerts go to the console.")
+        else:
+            self.bot = TelegramBot(token, telegram, self.services)
+            _say(f"Telegram: @{await self.bot.start()} is up")
+        _say("serving; SIGTERM or Ctrl-C stops")
+        await self.stopping.wait()
+        _say("stopping: closing sources, sending what is queued …")
+        self.scheduler.shutdown(wait=False)
+        tasks = [r.task for r in self.running.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self.bot is not None:
+            with contextlib.suppress(Exception):
+                if not await self.bot.stop(drain_s if drain_s is not None else telegram.drain_s):
+                    _say("Telegram: some alerts are still queued; they go out the next time the bot starts.")
+        self.store.close()
+        return 0

@@ -1,0 +1,131 @@
+"""`uprwatch serve` as operators run it: two overlapping sessions scheduled seconds ahead on live HLS
+streams, the real Telegram bot on the fake Bot API, a `kill -9` in the middle of the first session and a
+restart, then SIGTERM."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from uprwatch.bot.telegram_app import BASE_URL_ENV, TOKEN_ENV
+from uprwatch.transcribe.file_source import decode_file
+
+from tests.conftest import SAMPLES, stored_events
+from tests.fake_bot_api import FakeBotApi
+from tests.hls_server import RATE, LiveOrigin
+
+ALICE, CHANNEL = 1001, -1009001
+SESSION = """[session]
+id = "{id}"
+title = "{title}"
+state_under_review = "China"
+start = "{start}"
+end = "{end}"
+timezone = "Europe/Zurich"
+source = "{source}"
+
+[corpus]
+recommendations = ["{corpus}"]
+
+[telegram]
+channels = [{channel}]
+
+[schedule]
+reminders = ["3s"]
+pre_roll = "1s"
+overrun = "10s"
+"""
+
+
+def book(folder: Path, sid: str, title: str, source: str, start: datetime, length_s: float) -> None:
+    end = start + timedelta(seconds=length_s)
+    text = SESSION.format(
+        id=sid, title=title, source=source, corpus=SAMPLES / "sample-corpus.jsonl", channel=CHANNEL,
+        start=start.strftime("%Y-%m-%dT%H:%M:%S"), end=end.strftime("%Y-%m-%dT%H:%M:%S"),
+    )  # fmt: skip
+    (folder / f"{sid}.toml").write_text(text, encoding="utf-8")
+
+
+def serve(folder: Path, db: str, api: FakeBotApi, log: Path) -> subprocess.Popen:
+    exe = Path(sys.executable).parent / "uprwatch"
+    env = {**os.environ, TOKEN_ENV: api.token, BASE_URL_ENV: api.url}
+    args = [str(exe), "serve", "--sessions", str(folder), "--db", db, "--model", "embedded:tiny.en"]
+    return subprocess.Popen(args, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
+
+
+def wait(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def events(db: str, sid: str) -> list[dict]:
+    try:
+        return stored_events(db, sid)
+    except Exception:  # the database is being created by the service
+        return []
+
+
+def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
+    audio = np.concatenate([c.samples for c in decode_file(SAMPLES / "demo-session.ogg")])
+    first = LiveOrigin({"en": audio[: 34 * RATE]}, window=6)
+    second = LiveOrigin({"en": audio[60 * RATE : 94 * RATE]}, window=6)
+    folder, db, log = tmp_path / "sessions", f"sqlite:///{tmp_path / 'log.db'}", tmp_path / "serve.log"
+    folder.mkdir()
+    now = datetime.now(ZoneInfo("Europe/Zurich")).replace(microsecond=0)
+    with FakeBotApi() as api:
+        api.say(ALICE, "/start")
+        first.start()
+        book(folder, "review-a", "Morning review", first.url, now + timedelta(seconds=6), 26)
+        process = serve(folder, db, api, log)
+        try:
+            # the first session is live: its first words are logged, then the process is killed outright
+            assert wait(lambda: any(e["type"] == "utterance" for e in events(db, "review-a")), 60), log.read_text()
+            process.kill()
+            process.wait()
+            second.start()
+            book(folder, "review-b", "Afternoon review", second.url, datetime.now(ZoneInfo("Europe/Zurich")), 24)
+            process = serve(folder, db, api, log)
+            summaries = lambda: [m.text for m in api.to(ALICE) if "Summary" in m.text]  # noqa: E731
+            assert wait(lambda: len(summaries()) == 2, 120), log.read_text()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=60) == 0, log.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+            first.stop()
+            second.stop()
+        alice = [m.text for m in api.to(ALICE)]
+        channel = [m.text for m in api.to(CHANNEL)]
+
+    a, b = events(db, "review-a"), events(db, "review-b")
+    # the first session: reminder, start, what was said, end, summary — in that order, each once
+    order = [
+        next(i for i, t in enumerate(alice) if t.startswith("⏰") and "Morning review" in t),
+        next(i for i, t in enumerate(alice) if t.startswith("🔴") and "Morning review" in t),
+        next(i for i, t in enumerate(alice) if t.startswith("⏹") and "Morning review" in t),
+        next(i for i, t in enumerate(alice) if "Summary" in t and "Morning review" in t),
+    ]
+    assert order == sorted(order), alice
+    assert len(alice) == len(set(alice)) and len(channel) == len(set(channel)), "an alert was sent twice"
+    assert any(t.startswith("🔴") and "Afternoon review" in t for t in channel)
+    # the restart resumed the first session in the same log, with the time it was down as a gap
+    assert [e["type"] for e in a].count("session_started") == 2
+    down = [e for e in a if e["type"] == "stream_gap" and e["reason"] == "uprwatch was not running"]
+    assert len(down) == 1 and down[0]["end"] > down[0]["start"]
+    starts = [e["start"] for e in a if e["type"] == "utterance"]
+    assert starts == sorted(starts)  # stream time went on across the restart
+    # the two sessions overlapped in time and kept their events apart
+    at = lambda events, kind: [datetime.fromisoformat(e["at"]) for e in events if e["type"] == kind]  # noqa: E731
+    assert at(b, "session_started")[0] < at(a, "session_ended")[-1]
+    assert {e["session"] for e in a} == {"review-a"} and {e["session"] for e in b} == {"review-b"}
+    assert not {e["text"] for e in a if e["type"] == "utterance"} & {e["text"] for e in b if e["type"] == "utterance"}
+    assert "Telegram: @" in log.read_text() and "stopping" in log.read_text()
