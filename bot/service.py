@@ -202,14 +202,16 @@ class Service:
         task = asyncio.create_task(self._run_session(booking), name=f"session {session_id}")
         self.running[session_id] = Running(booking, task)
 
-    def _resume_point(self, session_id: str) -> tuple[datetime, float] | None:
-        """For a session already in the log: its origin and where its record stops, in stream time."""
+    def _resume_point(self, session_id: str) -> tuple[datetime, float, datetime] | None:
+        """For a session already in the log: its origin, the stream time its record reaches, and when the
+        last event of it was recorded."""
         events = self.store.events(session_id)
         started = [e for e in events if e["type"] == "session_started"]
         if not started:
             return None
         ends = [float(e.get("end") or e.get("start") or 0.0) for e in events]
-        return datetime.fromisoformat(started[0]["at"]), max(ends, default=0.0)
+        last = max(datetime.fromisoformat(e["at"]) for e in events)
+        return datetime.fromisoformat(started[0]["at"]), max(ends, default=0.0), last
 
     async def _run_session(self, booking: Booking) -> None:
         settings, s = booking.settings, booking.settings.session
@@ -222,8 +224,9 @@ class Service:
             origin = None
             sinks: list[Sink] = [self.store]
             if resume is not None:
-                origin, recorded_to = resume
-                source.stream_time = max(recorded_to, (datetime.now(UTC) - origin).total_seconds())
+                # the stream went on for as long as nobody listened: stream time resumes that much later
+                origin, recorded_to, last = resume
+                source.stream_time = recorded_to + max(0.0, (datetime.now(UTC) - last).total_seconds())
                 if isinstance(source, HlsSource):  # what was published while we were down is not ours to guess
                     source.backlog_s = 0.0
             runner = SessionRunner(settings, source, engine, corpus, sinks, True, catch_up, origin=origin)

@@ -76,15 +76,15 @@ def events(db: str, sid: str) -> list[dict]:
 
 def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
     audio = np.concatenate([c.samples for c in decode_file(SAMPLES / "demo-session.ogg")])
-    first = LiveOrigin({"en": audio[: 34 * RATE]}, window=6)
-    second = LiveOrigin({"en": audio[60 * RATE : 94 * RATE]}, window=6)
+    first = LiveOrigin({"en": audio[: 26 * RATE]}, window=6)
+    second = LiveOrigin({"en": audio[60 * RATE : 80 * RATE]}, window=6)
     folder, db, log = tmp_path / "sessions", f"sqlite:///{tmp_path / 'log.db'}", tmp_path / "serve.log"
     folder.mkdir()
     now = datetime.now(ZoneInfo("Europe/Zurich")).replace(microsecond=0)
     with FakeBotApi() as api:
         api.say(ALICE, "/start")
         first.start()
-        book(folder, "review-a", "Morning review", first.url, now + timedelta(seconds=6), 26)
+        book(folder, "review-a", "Morning review", first.url, now + timedelta(seconds=6), 18)
         process = serve(folder, db, api, log)
         try:
             # the first session is live: its first words are logged, then the process is killed outright
@@ -92,7 +92,7 @@ def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
             process.kill()
             process.wait()
             second.start()
-            book(folder, "review-b", "Afternoon review", second.url, datetime.now(ZoneInfo("Europe/Zurich")), 24)
+            book(folder, "review-b", "Afternoon review", second.url, datetime.now(ZoneInfo("Europe/Zurich")), 16)
             process = serve(folder, db, api, log)
             summaries = lambda: [m.text for m in api.to(ALICE) if "Summary" in m.text]  # noqa: E731
             assert wait(lambda: len(summaries()) == 2, 120), log.read_text()
