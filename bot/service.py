@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from uprwatch.bot.alert_router import AlertRouter
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
@@ -86,6 +87,7 @@ class Service:
         self.told: set[str] = set()  # problems already reported
         self.bot: TelegramBot | None = None
         self.stopping = asyncio.Event()
+        self.not_live_after = timedelta(minutes=10)  # a stream still silent this long after the start is reported
 
     # -- the calendar -------------------------------------------------------------------------------------
 
@@ -238,6 +240,7 @@ class Service:
                 gap = runner.events.stream_gap(resume[1], source.stream_time, DOWN_REASON)
                 for sink in runner.sinks:
                     sink.emit(gap)
+            watchdog = asyncio.create_task(self._watch_for_stream(booking, router))
             left = (booking.closes - datetime.now(UTC)).total_seconds()
             try:
                 summary = await asyncio.wait_for(runner.run(), timeout=max(1.0, left))
@@ -248,6 +251,8 @@ class Service:
                 ended = runner.events.session_ended(s.title, s.state_under_review, source.description)
                 for sink in runner.sinks:
                     sink.emit(ended)
+            finally:
+                watchdog.cancel()
             self._summary(booking)
         except UserError as exc:
             log.error("%s: %s", s.id, exc)
@@ -259,6 +264,19 @@ class Service:
     async def _reload_job(self) -> None:
         # a coroutine, so that the scheduler runs it on the event loop rather than in a worker thread
         self.reload()
+
+    async def _watch_for_stream(self, booking: Booking, router: AlertRouter) -> None:
+        """Tell the operators once if nothing has been heard a while after the scheduled start."""
+        due = booking.start + self.not_live_after
+        await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+        if router.status.waiting_for_stream or not router.status.live:  # not live: the runner has not begun
+            s = booking.settings.session
+            message = (
+                f"{s.id}: nothing heard from {s.source} {_span(self.not_live_after)} after the "
+                f"scheduled start; still trying until {_geneva(booking.closes)}. Check [session] source"
+            )
+            log.warning("%s", message)
+            self._tell_operators(f"⚠ {escape(message)}")
 
     # -- the process -------------------------------------------------------------------------------------
 

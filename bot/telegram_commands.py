@@ -359,6 +359,14 @@ async def sessions(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotSer
             await s.answers.give(message.chat_id, document)
         return
     lines = [f"<code>{escape(sid)}</code> — {count} events" for sid, count in known.items()] or ["The log is empty."]
+    coming = [u for u in s.upcoming() if u.start and u.start > datetime.now(UTC)]
+    if coming:
+        lines += ["", "Calendar:"] + [
+            f"<code>{escape(u.id)}</code> — {escape(u.title)}, "
+            f"{u.start.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%d %B %Y, %H:%M} Geneva time"
+            for u in coming
+            if u.start
+        ]
     await _reply(update, context, "\n".join(lines))
 
 
