@@ -26,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 from machine import describe, peak_rss_mb  # noqa: E402
 from telegram.ext import ExtBot  # noqa: E402
 from uprwatch.bot.alert_format import AlertFormatter  # noqa: E402
-from uprwatch.bot.alert_router import AlertRouter  # noqa: E402
 from uprwatch.bot.events import EventFactory  # noqa: E402
-from uprwatch.bot.outbox import Outbox  # noqa: E402
 from uprwatch.bot.session_store import SessionStore  # noqa: E402
-from uprwatch.bot.subscriber_store import SubscriberStore  # noqa: E402
-from uprwatch.bot.telegram_pace import GLOBAL_PER_S, Pace  # noqa: E402
-from uprwatch.bot.telegram_sender import TelegramSender  # noqa: E402
+from uprwatch.bot.telegram.outbox import Outbox  # noqa: E402
+from uprwatch.bot.telegram.pace import GLOBAL_PER_S, Pace  # noqa: E402
+from uprwatch.bot.telegram.router import AlertRouter  # noqa: E402
+from uprwatch.bot.telegram.sender import TelegramSender  # noqa: E402
+from uprwatch.bot.telegram.subscribers import SubscriberStore  # noqa: E402
 
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
 

@@ -37,13 +37,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 from machine import describe, peak_rss_mb  # noqa: E402
 from uprwatch.bot.alert_format import AlertFormatter  # noqa: E402
-from uprwatch.bot.alert_router import AlertRouter  # noqa: E402
-from uprwatch.bot.outbox import Outbox  # noqa: E402
 from uprwatch.bot.session_runner import SessionRunner  # noqa: E402
 from uprwatch.bot.session_store import SessionStore  # noqa: E402
-from uprwatch.bot.subscriber_store import SubscriberStore  # noqa: E402
-from uprwatch.bot.telegram_app import BASE_URL_ENV, TelegramBot  # noqa: E402
-from uprwatch.bot.telegram_commands import BotServices  # noqa: E402
+from uprwatch.bot.telegram.app import BASE_URL_ENV, TelegramBot  # noqa: E402
+from uprwatch.bot.telegram.commands import BotServices  # noqa: E402
+from uprwatch.bot.telegram.outbox import Outbox  # noqa: E402
+from uprwatch.bot.telegram.router import AlertRouter  # noqa: E402
+from uprwatch.bot.telegram.subscribers import SubscriberStore  # noqa: E402
 from uprwatch.config.samples import DEMO_SESSION  # noqa: E402
 from uprwatch.config.session_file import TelegramSettings, load_session_file  # noqa: E402
 from uprwatch.matching.corpus_loader import load_corpus  # noqa: E402

@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.corpus_report import inspect_report
 from uprwatch.bot.events_file import EventsFile
-from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.service import Service
 from uprwatch.bot.session_calendar import ENDED, check_sessions, session_files
 from uprwatch.bot.session_runner import RunSummary, SessionRunner, Sink
 from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
 from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.subscriber_store import SubscriberStore
-from uprwatch.bot.telegram_app import TOKEN_ENV, TelegramBot, find_token
-from uprwatch.bot.telegram_commands import BotServices
+from uprwatch.bot.telegram.app import TOKEN_ENV, TelegramBot, find_token
+from uprwatch.bot.telegram.commands import BotServices
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.subscribers import SubscriberStore
 from uprwatch.config import defaults, samples
 from uprwatch.config.errors import UserError
 from uprwatch.config.samples import SESSIONS_DIR

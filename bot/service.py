@@ -22,16 +22,16 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from uprwatch.bot.alert_router import AlertRouter
 from uprwatch.bot.console_notifier import ConsoleNotifier
-from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
 from uprwatch.bot.session_runner import SessionRunner, Sink
 from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
 from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.subscriber_store import SubscriberStore
-from uprwatch.bot.telegram_app import TOKEN_ENV, TelegramBot, find_token
-from uprwatch.bot.telegram_commands import BotServices
+from uprwatch.bot.telegram.app import TOKEN_ENV, TelegramBot, find_token
+from uprwatch.bot.telegram.commands import BotServices
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.router import AlertRouter
+from uprwatch.bot.telegram.subscribers import SubscriberStore
 from uprwatch.config.defaults import DEFAULT_TIMEZONE
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import SessionFile, TelegramSettings

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 
 from uprwatch.bot.alert_format import AlertFormatter
-from uprwatch.bot.alert_router import AlertRouter
 from uprwatch.bot.events import EventFactory
-from uprwatch.bot.outbox import Outbox
-from uprwatch.bot.subscriber_store import SubscriberStore
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.router import AlertRouter
+from uprwatch.bot.telegram.subscribers import SubscriberStore
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import SessionFile
 from uprwatch.matching.corpus import Corpus

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from uprwatch.bot.service import Service
-from uprwatch.bot.telegram_app import BASE_URL_ENV, TOKEN_ENV
+from uprwatch.bot.telegram.app import BASE_URL_ENV, TOKEN_ENV
 from uprwatch.transcribe.file_source import decode_file
 
 from tests.conftest import SAMPLES, stored_events

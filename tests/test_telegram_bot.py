@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from uprwatch.bot.alert_format import AlertFormatter
-from uprwatch.bot.alert_router import AlertRouter
 from uprwatch.bot.events import EventFactory
-from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.subscriber_store import SubscriberStore
-from uprwatch.bot.telegram_app import BASE_URL_ENV, TelegramBot
-from uprwatch.bot.telegram_commands import BotServices
+from uprwatch.bot.telegram.app import BASE_URL_ENV, TelegramBot
+from uprwatch.bot.telegram.commands import BotServices
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.router import AlertRouter
+from uprwatch.bot.telegram.subscribers import SubscriberStore
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import TelegramSettings, load_session_file
 from uprwatch.matching.floor_tracker import FloorTracker
@@ -234,7 +234,7 @@ def test_a_wrong_token_is_a_clear_error(api, tmp_path):
 
 
 def test_quiet_hours_wrap_past_midnight():
-    from uprwatch.bot.subscriber_store import Chat
+    from uprwatch.bot.telegram.subscribers import Chat
 
     night = Chat(1, "private", quiet="22:00-07:00")
     at = lambda hh: datetime(2024, 1, 23, hh, 30, tzinfo=ZoneInfo("Europe/Zurich")).time()  # noqa: E731

@@ -11,11 +11,11 @@ import pytest
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
 from uprwatch.bot.database import open_database
-from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.subscriber_store import SubscriberStore
-from uprwatch.bot.telegram_pace import Pace
-from uprwatch.bot.telegram_sender import TelegramSender
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.pace import Pace
+from uprwatch.bot.telegram.sender import TelegramSender
+from uprwatch.bot.telegram.subscribers import SubscriberStore
 
 from tests.fake_bot_api import FakeBotApi
 

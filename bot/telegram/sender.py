@@ -18,10 +18,10 @@ from telegram import LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ExtBot
-from uprwatch.bot.outbox import Letter, Outbox
-from uprwatch.bot.subscriber_store import SubscriberStore
-from uprwatch.bot.telegram_html import LIMIT, utf16_len
-from uprwatch.bot.telegram_pace import chat_interval, retry_seconds
+from uprwatch.bot.telegram.markup import LIMIT, utf16_len
+from uprwatch.bot.telegram.outbox import Letter, Outbox
+from uprwatch.bot.telegram.pace import chat_interval, retry_seconds
+from uprwatch.bot.telegram.subscribers import SubscriberStore
 
 log = logging.getLogger("uprwatch.telegram")
 # Opt in to PTB's coming behaviour (RetryAfter.retry_after as a timedelta), which `retry_seconds` reads either way.

@@ -10,9 +10,9 @@ import os
 from telegram import BotCommandScopeChat, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
-from uprwatch.bot.telegram_commands import BotServices, add_handlers, bot_commands
-from uprwatch.bot.telegram_pace import Pace
-from uprwatch.bot.telegram_sender import TelegramSender
+from uprwatch.bot.telegram.commands import BotServices, add_handlers, bot_commands
+from uprwatch.bot.telegram.pace import Pace
+from uprwatch.bot.telegram.sender import TelegramSender
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import TelegramSettings
 

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from uprwatch.bot.alert_format import AlertFormatter
 from uprwatch.bot.events import Event, EventFactory
-from uprwatch.bot.outbox import Outbox
-from uprwatch.bot.subscriber_store import Chat, SubscriberStore
-from uprwatch.bot.telegram_html import split_html
+from uprwatch.bot.telegram.markup import split_html
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.subscribers import Chat, SubscriberStore
 from uprwatch.matching.keywords import KeywordWatch
 
 

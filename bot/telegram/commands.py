@@ -18,12 +18,12 @@ from telegram import BotCommand, Chat, ChatMember, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 from uprwatch.bot.alert_format import CAVEAT
-from uprwatch.bot.alert_router import AlertRouter
-from uprwatch.bot.command_answers import CommandAnswers
-from uprwatch.bot.outbox import Outbox
 from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.subscriber_store import MODES, SubscriberStore
-from uprwatch.bot.telegram_html import split_html
+from uprwatch.bot.telegram.answers import CommandAnswers
+from uprwatch.bot.telegram.markup import split_html
+from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.router import AlertRouter
+from uprwatch.bot.telegram.subscribers import MODES, SubscriberStore
 from uprwatch.bot.transcript_export import plain_transcript
 from uprwatch.config.defaults import DEFAULT_TIMEZONE
 from uprwatch.config.session_file import SessionSettings

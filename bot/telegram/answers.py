@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram.error import TelegramError
-from uprwatch.bot.telegram_pace import ARRIVAL_MARGIN, chat_interval
+from uprwatch.bot.telegram.pace import ARRIVAL_MARGIN, chat_interval
 
 log = logging.getLogger("uprwatch.telegram")
 
