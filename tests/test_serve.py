@@ -144,7 +144,15 @@ def test_a_source_that_never_goes_live_is_reported_and_the_service_stops_cleanly
     service = Service(folder, db, model="embedded:tiny.en")
     service.not_live_after = timedelta(seconds=2)
 
+    def break_the_file() -> None:  # an operator's bad edit while the session runs
+        path = folder / "silent.toml"
+        path.write_text(path.read_text().replace('"Europe/Zurich"', '"Europe/Genf"'), encoding="utf-8")
+        reloaded.append(service.reload())
+
+    reloaded: list[str] = []
+
     async def for_a_while() -> int:
+        asyncio.get_running_loop().call_later(4, break_the_file)
         asyncio.get_running_loop().call_later(8, service.stopping.set)
         return await service.run(drain_s=0)
 
@@ -157,5 +165,7 @@ def test_a_source_that_never_goes_live_is_reported_and_the_service_stops_cleanly
     assert any(
         w.startswith("silent: nothing heard from http://127.0.0.1") and "Check [session] source" in w for w in warnings
     )
+    assert reloaded == ["1 sessions on the calendar, 2 problems in the session files."]
+    assert any("silent.toml: [session] timezone" in w and "last good schedule is kept" in w for w in warnings)
     kinds = [e["type"] for e in stored_events(db, "silent")]
     assert kinds[0] == "session_started" and "utterance" not in kinds
