@@ -7,7 +7,6 @@ every minute (no jobs are pickled), so a restart in the middle of a session resu
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import signal
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from telegram.error import TelegramError
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
 from uprwatch.bot.session_runner import SessionRunner, Sink
@@ -201,6 +201,9 @@ class Service:
         booking = self.bookings.get(session_id)
         if booking is None or session_id in self.running or datetime.now(UTC) >= booking.closes:
             return
+        kinds = [e["type"] for e in self.store.events(session_id) if e["type"].startswith("session_")]
+        if kinds and kinds[-1] == "session_ended":  # it ended before this start: a restart must not replay it
+            return
         task = asyncio.create_task(self._run_session(booking), name=f"session {session_id}")
         self.running[session_id] = Running(booking, task)
 
@@ -257,6 +260,9 @@ class Service:
         except UserError as exc:
             log.error("%s: %s", s.id, exc)
             self._tell_operators(f"⚠ {escape(s.id)} could not run: {escape(str(exc))}")
+        except Exception as exc:  # a long-running service must outlive one session's failure, and say so
+            log.exception("%s stopped on an unexpected error", s.id)
+            self._tell_operators(f"⚠ {escape(s.id)} stopped on an unexpected error: {escape(repr(exc))}")
         finally:
             self.services.routers.pop(s.id, None)
             self.running.pop(s.id, None)
@@ -285,12 +291,9 @@ class Service:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
-        self.scheduler.start()
+        # the calendar is read first (the bot's operators and channels come from it), but jobs start only once
+        # the bot has applied the commands sent while it was down
         _say(self.reload())
-        self.scheduler.add_job(
-            self._reload_job, IntervalTrigger(seconds=RELOAD_EVERY_S), id="reload", replace_existing=True,
-            misfire_grace_time=int(RELOAD_EVERY_S),
-        )  # fmt: skip
         telegram = self._telegram_settings()
         self.services.admins = telegram.admins
         for problem in sorted(self.told):  # found before the operators were known
@@ -301,6 +304,11 @@ class Service:
         else:
             self.bot = TelegramBot(token, telegram, self.services)
             _say(f"Telegram: @{await self.bot.start()} is up")
+        self.scheduler.start()
+        self.scheduler.add_job(
+            self._reload_job, IntervalTrigger(seconds=RELOAD_EVERY_S), id="reload", replace_existing=True,
+            misfire_grace_time=int(RELOAD_EVERY_S),
+        )  # fmt: skip
         _say("serving; SIGTERM or Ctrl-C stops")
         await self.stopping.wait()
         _say("stopping: closing sources, sending what is queued …")
@@ -310,8 +318,10 @@ class Service:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if self.bot is not None:
-            with contextlib.suppress(Exception):
+            try:
                 if not await self.bot.stop(drain_s if drain_s is not None else telegram.drain_s):
                     _say("Telegram: some alerts are still queued; they go out the next time the bot starts.")
+            except TelegramError as exc:  # what is unsent stays in the outbox for the next start
+                log.warning("Telegram did not shut down cleanly (%s); queued alerts are kept", exc)
         self.store.close()
         return 0

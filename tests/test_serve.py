@@ -123,6 +123,7 @@ def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
     assert [e["type"] for e in a].count("session_started") == 2
     down = [e for e in a if e["type"] == "stream_gap" and e["reason"] == "uprwatch was not running"]
     assert len(down) == 1 and down[0]["end"] > down[0]["start"]
+    assert any(e["start"] >= down[0]["end"] for e in a if e["type"] == "utterance"), "nothing heard after resuming"
     starts = [e["start"] for e in a if e["type"] == "utterance"]
     assert starts == sorted(starts)  # stream time went on across the restart
     # the two sessions overlapped in time and kept their events apart

@@ -97,11 +97,13 @@ def choose_rendition(master: m3u8.M3U8, language: str) -> str:
     return str(wanted[0].absolute_uri)
 
 
-def decode_segment(data: bytes, resampler: av.AudioResampler) -> np.ndarray:
+def decode_segment(data: bytes) -> np.ndarray:
     """16 kHz mono float32 samples of one media segment (MPEG-TS, AAC or any container FFmpeg reads).
 
     A segment that breaks off part-way gives the audio before the break; only one with none is a fault.
+    Each segment gets its own resampler: an encoder that fails over may change rate or layout mid-stream.
     """
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
     pieces: list[np.ndarray] = []
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
@@ -109,7 +111,8 @@ def decode_segment(data: bytes, resampler: av.AudioResampler) -> np.ndarray:
                 raise SegmentLost("segment has no audio track")
             for frame in container.decode(container.streams.audio[0]):
                 pieces.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
-    except av.error.FFmpegError as exc:
+            pieces.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))  # what it holds back
+    except (av.error.FFmpegError, ValueError) as exc:
         if not pieces:
             raise SegmentLost(f"segment could not be decoded ({exc.__class__.__name__})") from None
     return np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, dtype=np.float32)
@@ -140,7 +143,6 @@ class HlsSource:
         self.retry = retry or RetryPolicy()
         self.description = url
         self._rng = random.Random(seed)
-        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         self.stream_time = 0.0  # stream time of the next sample to be yielded
         self.backlog_s = LIVE_BACKLOG_S  # how much already published audio to take when first connecting
         self._last_seq: int | None = None
@@ -201,7 +203,9 @@ class HlsSource:
             self.stream_time += len(piece) / SAMPLE_RATE
         return out
 
-    def _place(self, seq: int, segment: m3u8.Segment, restarted: bool, outage: Outage | None) -> float:
+    def _place(
+        self, seq: int, segment: m3u8.Segment, restarted: bool, outage: Outage | None, listed: float = 0.0
+    ) -> float:
         """Stream time at which a segment starts, from the stream's own clock where it has one.
 
         The program date time places a segment exactly; without it, media sequence numbers count the
@@ -217,7 +221,8 @@ class HlsSource:
         if self._last_seq is None:
             return self.stream_time
         if restarted:
-            lost = time.monotonic() - outage.since - self._typical if outage else 0.0
+            # the origin lists `listed` seconds it published since it came back; the rest of the outage is lost
+            lost = time.monotonic() - outage.since - listed if outage else 0.0
             return self.stream_time + max(0.0, lost)
         return self.stream_time + max(0, seq - self._last_seq - 1) * self._typical
 
@@ -249,6 +254,9 @@ class HlsSource:
                             ):
                                 start -= 1
                                 backlog += float(numbered[start][1].duration or target)
+                            if start == len(numbered) and numbered:
+                                # no backlog wanted: start after what is listed now, with the next segment
+                                self._last_seq = numbered[-1][0]
                             numbered = numbered[start:]
                     elif numbered and numbered[-1][0] < self._last_seq:
                         # the sequence went backwards: the origin restarted, and all it lists is new
@@ -256,7 +264,8 @@ class HlsSource:
                     fresh = [(seq, seg) for seq, seg in numbered if self._last_seq is None or seq > self._last_seq]
                     for index, (seq, segment) in enumerate(fresh):
                         duration = float(segment.duration or target)
-                        at = self._place(seq, segment, restarted and index == 0, outage)
+                        listed = sum(float(s.duration or target) for _, s in fresh)
+                        at = self._place(seq, segment, restarted and index == 0, outage, listed)
                         if at > self.stream_time + PLACEMENT_TOLERANCE_S:
                             reason = outage.reason if outage else "fell behind the live window"
                             yield StreamGap(self.stream_time, at, reason)
@@ -268,7 +277,7 @@ class HlsSource:
                         last_segment = playlist.is_endlist and index == len(fresh) - 1
                         try:
                             data = await self._segment(client, segment.absolute_uri)
-                            samples = await asyncio.to_thread(decode_segment, data, self._resampler)
+                            samples = await asyncio.to_thread(decode_segment, data)
                         except SegmentLost as lost:
                             self._last_seq = seq
                             if last_segment and self._session_over():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -32,6 +33,16 @@ class CatchUp:
     fallback: WhisperEngine | None = None
 
 
+async def _close(queue: asyncio.Queue[object]) -> None:
+    """Tell the next stage this one is done; when cancelled, never wait on a full queue nobody drains."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        with contextlib.suppress(asyncio.QueueFull):
+            queue.put_nowait(_END)
+    else:
+        await queue.put(_END)
+
+
 async def _drain(queue: asyncio.Queue[object]) -> AsyncIterator[object]:
     while (item := await queue.get()) is not _END:
         yield item
@@ -55,7 +66,7 @@ async def transcribe_source(
             async for chunk in source.chunks():
                 await audio.put(chunk)
         finally:
-            await audio.put(_END)
+            await _close(audio)
 
     async def segment() -> None:
         try:
@@ -73,7 +84,7 @@ async def transcribe_source(
             for piece in segmenter.flush():
                 await speech.put(piece)
         finally:
-            await speech.put(_END)
+            await _close(speech)
 
     reader = asyncio.create_task(read())
     segmenting = asyncio.create_task(segment())
