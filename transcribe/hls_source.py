@@ -190,8 +190,9 @@ class HlsSource:
             raise SegmentLost(f"HTTP {response.status_code} for segment")
         if response.status_code >= 400:  # the origin is failing: an outage, and the segment is tried again after it
             raise StreamFault(f"HTTP {response.status_code} for segment")
-        expected = response.headers.get("content-length")
-        if expected is not None and int(expected) != len(response.content):
+        # Content-Length counts the bytes as sent (compressed, if the server compressed them), not the body
+        expected = response.headers.get("content-length", "")
+        if expected.isdigit() and int(expected) != response.num_bytes_downloaded:
             raise SegmentLost("truncated segment")
         return response.content
 
