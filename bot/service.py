@@ -244,19 +244,34 @@ class Service:
                 for sink in runner.sinks:
                     sink.emit(gap)
             watchdog = asyncio.create_task(self._watch_for_stream(booking, router))
-            left = (booking.closes - datetime.now(UTC)).total_seconds()
+            running = asyncio.create_task(runner.run())
             try:
-                summary = await asyncio.wait_for(runner.run(), timeout=max(1.0, left))
-                if summary.error:
-                    self._tell_operators(f"⚠ {escape(s.id)}: {escape(summary.error)}")
-            except TimeoutError:
-                log.info("%s: listening stopped at the scheduled end plus overrun", s.id)
-                ended = runner.events.session_ended(s.title, s.state_under_review, source.description)
-                for sink in runner.sinks:
-                    sink.emit(ended)
+                while not running.done():
+                    # the calendar may move the end while the session runs (an edited file): follow it
+                    current = self.bookings.get(s.id, booking)
+                    if isinstance(source, HlsSource):
+                        source.until = current.end
+                    left = (current.closes - datetime.now(UTC)).total_seconds()
+                    if left <= 0:
+                        break
+                    await asyncio.wait({running}, timeout=min(left, RELOAD_EVERY_S))
+                if running.done():
+                    summary = running.result()  # a failure inside the session is raised here
+                    if summary.error:
+                        self._tell_operators(f"⚠ {escape(s.id)}: {escape(summary.error)}")
+                else:
+                    running.cancel()
+                    await asyncio.gather(running, return_exceptions=True)
+                    log.info("%s: listening stopped at the scheduled end plus overrun", s.id)
+                    ended = runner.events.session_ended(s.title, s.state_under_review, source.description)
+                    for sink in runner.sinks:
+                        sink.emit(ended)
             finally:
                 watchdog.cancel()
-            self._summary(booking)
+                if not running.done():  # the service is stopping
+                    running.cancel()
+                    await asyncio.gather(running, return_exceptions=True)
+            self._summary(self.bookings.get(s.id, booking))
         except UserError as exc:
             log.error("%s: %s", s.id, exc)
             self._tell_operators(f"⚠ {escape(s.id)} could not run: {escape(str(exc))}")

@@ -259,8 +259,8 @@ class HlsSource:
                                 # no backlog wanted: start after what is listed now, with the next segment
                                 self._last_seq = numbered[-1][0]
                             numbered = numbered[start:]
-                    elif numbered and numbered[-1][0] < self._last_seq:
-                        # the sequence went backwards: the origin restarted, and all it lists is new
+                    elif numbered and numbered[-1][0] < self._last_seq - len(numbered):
+                        # the sequence went back by more than a playlist: the origin restarted, all it lists is new
                         self._last_seq, restarted = first_seq - 1, True
                     fresh = [(seq, seg) for seq, seg in numbered if self._last_seq is None or seq > self._last_seq]
                     for index, (seq, segment) in enumerate(fresh):
