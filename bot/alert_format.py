@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from uprwatch.bot.events import Event
 from uprwatch.bot.match_wording import describe_match
+from uprwatch.config.defaults import DEFAULT_TIMEZONE
 from uprwatch.matching.corpus import CorpusItem
 
 CAVEAT_PLAIN = "machine transcript — check against the video"
@@ -51,6 +53,11 @@ def turn_plain(event: Event) -> str:
 def _speaker(event: Event) -> str:
     marked = " <i>(unconfirmed)</i>" if event.get("unconfirmed") else ""
     return f"<b>{escape(event['speaker'])}</b>{marked}"
+
+
+def geneva_time(when: datetime) -> str:
+    """A date and time as the UN in Geneva gives them: "23 January 2024, 09:00 Geneva time"."""
+    return f"{when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%d %B %Y, %H:%M} Geneva time"
 
 
 def stream_offset(seconds: float) -> str:

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from telegram.error import TelegramError
+from uprwatch.bot.alert_format import geneva_time
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
-from uprwatch.bot.session_runner import SessionRunner, Sink
+from uprwatch.bot.session_runner import SessionRunner
 from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.telegram.app import TOKEN_ENV, TelegramBot, find_token
@@ -32,26 +32,20 @@ from uprwatch.bot.telegram.commands import BotServices
 from uprwatch.bot.telegram.outbox import Outbox
 from uprwatch.bot.telegram.router import AlertRouter
 from uprwatch.bot.telegram.subscribers import SubscriberStore
-from uprwatch.config.defaults import DEFAULT_TIMEZONE
 from uprwatch.config.errors import UserError
-from uprwatch.config.session_file import SessionFile, TelegramSettings
+from uprwatch.config.session_file import SessionFile, SessionSettings, TelegramSettings
 from uprwatch.transcribe.hls_source import HlsSource
-from uprwatch.transcribe.sources import open_source
+from uprwatch.transcribe.sources import Source, open_source
 
 log = logging.getLogger("uprwatch.serve")
 
 RELOAD_EVERY_S = 60.0
 REMINDER_GRACE_S = 15 * 60  # a reminder missed by less than this (a restart) still goes out
-WAITING, LIVE = "waiting for stream", "live"
 DOWN_REASON = "uprwatch was not running"
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _geneva(when: datetime) -> str:
-    return f"{when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%d %B %Y, %H:%M} Geneva time"
 
 
 def _span(delta: timedelta) -> str:
@@ -61,12 +55,14 @@ def _span(delta: timedelta) -> str:
     return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
 
 
-@dataclass
-class Running:
-    """A session whose pipeline is on."""
+@dataclass(frozen=True)
+class Resume:
+    """Where the log of a session that was interrupted stops: the stream's origin, the stream time the record
+    reaches, and when its last event was recorded."""
 
-    booking: Booking
-    task: asyncio.Task[None]
+    origin: datetime
+    recorded_to: float
+    last: datetime
 
 
 class Service:
@@ -83,7 +79,7 @@ class Service:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.bookings: dict[str, Booking] = {}
         self.by_path: dict[Path, Booking] = {}  # the last good booking of each file
-        self.running: dict[str, Running] = {}
+        self.running: dict[str, asyncio.Task[None]] = {}  # the sessions whose pipeline is on
         self.told: set[str] = set()  # problems already reported
         self.bot: TelegramBot | None = None
         self.stopping = asyncio.Event()
@@ -91,9 +87,8 @@ class Service:
 
     # -- the calendar -------------------------------------------------------------------------------------
 
-    def _upcoming(self) -> list:
-        now = datetime.now(UTC)
-        return [b.settings.session for b in sorted(self.bookings.values(), key=lambda b: b.start) if b.start > now]
+    def _upcoming(self) -> list[SessionSettings]:
+        return [b.settings.session for b in sorted(self.bookings.values(), key=lambda b: b.start)]
 
     def reload(self) -> str:
         """Re-read the session files and reschedule; a file that became invalid keeps its last good schedule."""
@@ -109,6 +104,8 @@ class Service:
         bookings = {b.id: b for b in [*self.by_path.values(), *(Booking(s) for s in self.extra)]}
         for gone in set(self.bookings) - set(bookings):
             self._unschedule(gone)
+            if gone in self.running:
+                log.info("session %s left the calendar; it runs to its end", gone)
         for booking in bookings.values():
             if self.bookings.get(booking.id) != booking:
                 self._schedule(booking)
@@ -123,7 +120,7 @@ class Service:
 
     def _schedule(self, booking: Booking) -> None:
         """Jobs for one session, with explicit ids: replacing a session replaces its jobs."""
-        self._unschedule(booking.id, keep_running=True)
+        self._unschedule(booking.id)
         now = datetime.now(UTC)
         for n, when in enumerate(booking.reminders()):
             before = booking.start - when
@@ -140,12 +137,10 @@ class Service:
                 replace_existing=True, misfire_grace_time=grace,
             )  # fmt: skip
 
-    def _unschedule(self, session_id: str, keep_running: bool = False) -> None:
+    def _unschedule(self, session_id: str) -> None:
         for job in self.scheduler.get_jobs():
             if job.id.startswith(f"{session_id}:"):
                 job.remove()
-        if not keep_running and session_id in self.running:
-            log.info("session %s left the calendar; it runs to its end", session_id)
 
     def _telegram_settings(self) -> TelegramSettings:
         """One bot for the calendar: the operators and channels of every session file."""
@@ -173,7 +168,7 @@ class Service:
         s = booking.settings.session
         html = (
             f"⏰ In {_span(before)}: <b>{escape(s.title)}</b> (review of {escape(s.state_under_review)}), "
-            f"{_geneva(booking.start)}."
+            f"{geneva_time(booking.start)}."
         )
         _say(f"reminder: {s.title} in {_span(before)}")
         chats = [c.chat_id for c in self.subscribers.receiving()]
@@ -201,76 +196,43 @@ class Service:
         booking = self.bookings.get(session_id)
         if booking is None or session_id in self.running or datetime.now(UTC) >= booking.closes:
             return
-        kinds = [e["type"] for e in self.store.events(session_id) if e["type"].startswith("session_")]
-        if kinds and kinds[-1] == "session_ended":  # it ended before this start: a restart must not replay it
-            return
-        task = asyncio.create_task(self._run_session(booking), name=f"session {session_id}")
-        self.running[session_id] = Running(booking, task)
-
-    def _resume_point(self, session_id: str) -> tuple[datetime, float, datetime] | None:
-        """For a session already in the log: its origin, the stream time its record reaches, and when the
-        last event of it was recorded."""
         events = self.store.events(session_id)
-        started = [e for e in events if e["type"] == "session_started"]
-        if not started:
-            return None
-        ends = [float(e.get("end") or e.get("start") or 0.0) for e in events]
-        last = max(datetime.fromisoformat(e["at"]) for e in events)
-        return datetime.fromisoformat(started[0]["at"]), max(ends, default=0.0), last
+        marks = [e for e in events if e["type"] in ("session_started", "session_ended")]
+        if marks and marks[-1]["type"] == "session_ended":  # it ended before this start: a restart must not replay it
+            return
+        resume = None
+        if marks:  # started and never ended: the service stopped in the middle of it
+            ends = [float(e.get("end") or e.get("start") or 0.0) for e in events]
+            last = max(datetime.fromisoformat(e["at"]) for e in events)
+            resume = Resume(datetime.fromisoformat(marks[0]["at"]), max(ends), last)
+        self.running[session_id] = asyncio.create_task(self._run_session(booking, resume), name=f"session {session_id}")
 
-    async def _run_session(self, booking: Booking) -> None:
+    async def _run_session(self, booking: Booking, resume: Resume | None) -> None:
         settings, s = booking.settings, booking.settings.session
         try:
             corpus = session_corpus(settings)
-            _say(f"{s.id}: opening {s.source} ({WAITING}) …")
+            _say(f"{s.id}: opening {s.source} (waiting for stream) …")
             engine, catch_up = await asyncio.to_thread(session_engines, settings, self.model)
             source = open_source(s.source or "", realtime=True, language=s.language, until=booking.end)
-            resume = self._resume_point(s.id) if source.live else None
-            origin = None
-            sinks: list[Sink] = [self.store]
+            resume = resume if source.live else None  # a recording replays from its start, on its own clock
             if resume is not None:
                 # the stream went on for as long as nobody listened: stream time resumes that much later
-                origin, recorded_to, last = resume
-                source.stream_time = recorded_to + max(0.0, (datetime.now(UTC) - last).total_seconds())
+                source.stream_time = resume.recorded_to + max(0.0, (datetime.now(UTC) - resume.last).total_seconds())
                 if isinstance(source, HlsSource):  # what was published while we were down is not ours to guess
                     source.backlog_s = 0.0
-            runner = SessionRunner(settings, source, engine, corpus, sinks, True, catch_up, origin=origin)
+            origin = resume.origin if resume else None
+            runner = SessionRunner(settings, source, engine, corpus, [self.store], True, catch_up, origin=origin)
             runner.sinks.append(ConsoleNotifier(runner.events.wall, {i.id: i for i in corpus.items}, False))
             router = session_router(settings, runner.events, corpus, self.subscribers, self.outbox)
             runner.sinks.append(router)
             self.services.add_router(s.id, router)
-            if resume is not None and source.stream_time > resume[1]:
-                gap = runner.events.stream_gap(resume[1], source.stream_time, DOWN_REASON)
-                for sink in runner.sinks:
-                    sink.emit(gap)
+            if resume is not None and source.stream_time > resume.recorded_to:
+                runner.emit(runner.events.stream_gap(resume.recorded_to, source.stream_time, DOWN_REASON))
             watchdog = asyncio.create_task(self._watch_for_stream(booking, router))
-            running = asyncio.create_task(runner.run())
             try:
-                while not running.done():
-                    # the calendar may move the end while the session runs (an edited file): follow it
-                    current = self.bookings.get(s.id, booking)
-                    if isinstance(source, HlsSource):
-                        source.until = current.end
-                    left = (current.closes - datetime.now(UTC)).total_seconds()
-                    if left <= 0:
-                        break
-                    await asyncio.wait({running}, timeout=min(left, RELOAD_EVERY_S))
-                if running.done():
-                    summary = running.result()  # a failure inside the session is raised here
-                    if summary.error:
-                        self._tell_operators(f"⚠ {escape(s.id)}: {escape(summary.error)}")
-                else:
-                    running.cancel()
-                    await asyncio.gather(running, return_exceptions=True)
-                    log.info("%s: listening stopped at the scheduled end plus overrun", s.id)
-                    ended = runner.events.session_ended(s.title, s.state_under_review, source.description)
-                    for sink in runner.sinks:
-                        sink.emit(ended)
+                await self._run_until_closed(s.id, booking, runner, source)
             finally:
                 watchdog.cancel()
-                if not running.done():  # the service is stopping
-                    running.cancel()
-                    await asyncio.gather(running, return_exceptions=True)
             self._summary(self.bookings.get(s.id, booking))
         except UserError as exc:
             log.error("%s: %s", s.id, exc)
@@ -281,6 +243,30 @@ class Service:
         finally:
             self.services.routers.pop(s.id, None)
             self.running.pop(s.id, None)
+
+    async def _run_until_closed(self, session_id: str, booking: Booking, runner: SessionRunner, source: Source) -> None:
+        """Run the pipeline until its stream ends or the session's closing time, which an edited file may move."""
+        running = asyncio.create_task(runner.run())
+        try:
+            while not running.done():
+                current = self.bookings.get(session_id, booking)
+                if isinstance(source, HlsSource):
+                    source.until = current.end
+                left = (current.closes - datetime.now(UTC)).total_seconds()
+                if left <= 0:
+                    s = current.settings.session
+                    log.info("%s: listening stopped at the scheduled end plus overrun", session_id)
+                    running.cancel()
+                    await asyncio.gather(running, return_exceptions=True)
+                    runner.emit(runner.events.session_ended(s.title, s.state_under_review, source.description))
+                    return
+                await asyncio.wait({running}, timeout=min(left, RELOAD_EVERY_S))
+            if error := running.result().error:  # a failure inside the session is raised here
+                self._tell_operators(f"⚠ {escape(session_id)}: {escape(error)}")
+        finally:
+            if not running.done():  # the service is stopping
+                running.cancel()
+                await asyncio.gather(running, return_exceptions=True)
 
     async def _reload_job(self) -> None:
         # a coroutine, so that the scheduler runs it on the event loop rather than in a worker thread
@@ -294,7 +280,7 @@ class Service:
             s = booking.settings.session
             message = (
                 f"{s.id}: nothing heard from {s.source} {_span(self.not_live_after)} after the "
-                f"scheduled start; still trying until {_geneva(booking.closes)}. Check [session] source"
+                f"scheduled start; still trying until {geneva_time(booking.closes)}. Check [session] source"
             )
             log.warning("%s", message)
             self._tell_operators(f"⚠ {escape(message)}")
@@ -328,7 +314,7 @@ class Service:
         await self.stopping.wait()
         _say("stopping: closing sources, sending what is queued …")
         self.scheduler.shutdown(wait=False)
-        tasks = [r.task for r in self.running.values()]
+        tasks = list(self.running.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from uprwatch.config.errors import UserError
@@ -75,16 +76,28 @@ def session_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
+@lru_cache(maxsize=256)
+def _corpus_problem(stamps: tuple[tuple[str, int, int], ...], recommendations: int, state: str) -> str | None:
+    """Why a corpus cannot be loaded, or None. The service checks its calendar every minute: a corpus is read
+    again only when one of its files changed (path, modification time and size are the key)."""
+    files = [Path(name) for name, _, _ in stamps]
+    try:
+        load_corpus(files[:recommendations], files[recommendations:], state)
+    except UserError as exc:
+        return str(exc)
+    return None
+
+
 def _problems_beyond_the_file(settings: SessionFile) -> list[str]:
     """What loading the file alone does not check: start, corpus content, speakers list and source."""
     path, s = settings.path, settings.session
     found = []
     if s.start is None:
         found.append(f"{path}: [session] start: missing; a session on the calendar needs a start time")
-    try:
-        load_corpus(settings.corpus.recommendations, settings.corpus.advance_questions, s.state_under_review)
-    except UserError as exc:
-        found.append(f"{path}: [corpus] {exc}")
+    files = (*settings.corpus.recommendations, *settings.corpus.advance_questions)
+    stamps = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if problem := _corpus_problem(stamps, len(settings.corpus.recommendations), s.state_under_review):
+        found.append(f"{path}: [corpus] {problem}")
     for name in settings.speakers:
         if gazetteer().lookup(name) is None:
             found.append(f"{path}: [floor] speakers: unknown State {name!r}; use the UN short name")
@@ -92,9 +105,7 @@ def _problems_beyond_the_file(settings: SessionFile) -> list[str]:
         found.append(f"{path}: [session] source: missing; give a UN Web TV page, an HLS URL or kaltura:PARTNER:ENTRY")
     else:
         try:
-            open_source(s.source, language=s.language)
-            if "://" not in s.source and not s.source.startswith("kaltura:") and not Path(s.source).is_file():
-                found.append(f"{path}: [session] source: file not found: {s.source}")
+            open_source(s.source, language=s.language)  # a local file is opened here, a URL only read
         except UserError as exc:
             found.append(f"{path}: [session] source: {exc}")
     return found

@@ -66,7 +66,8 @@ class SessionRunner:
         self.matcher = Matcher(corpus.items, settings.min_score)
         self.keywords = KeywordWatch(settings.keywords)
 
-    def _emit(self, event: Event) -> None:
+    def emit(self, event: Event) -> None:
+        """Send one event to every sink (the service also records its own: a downtime gap, a forced end)."""
         for sink in self.sinks:
             sink.emit(event)
 
@@ -74,7 +75,7 @@ class SessionRunner:
         """Process the whole source; a source failure ends the session cleanly and is reported in the summary."""
         s = self.settings.session
         summary = RunSummary()
-        self._emit(self.events.session_started(s.title, s.state_under_review, self.source.description))
+        self.emit(self.events.session_started(s.title, s.state_under_review, self.source.description))
         opened = time.monotonic()
         next_lag_report = 0.0
         interrupted = False
@@ -83,16 +84,16 @@ class SessionRunner:
         try:
             async for heard in transcribe_source(self.source, self.engine, catch_up=self.catch_up):
                 if isinstance(heard, StreamGap):
-                    self._emit(self.events.stream_gap(heard.start, heard.end, heard.reason))
+                    self.emit(self.events.stream_gap(heard.start, heard.end, heard.reason))
                     continue
                 for said in self.floor.attribute(heard.text, heard.start, heard.end):
                     utterance = replace(heard, text=said.text, start=said.start, end=said.end)
                     if said.new_turn:
                         summary.turns += 1
                         carry, alerted = "", set()
-                        self._emit(self.events.turn(said.new_turn))
+                        self.emit(self.events.turn(said.new_turn))
                     summary.utterances += 1
-                    self._emit(self.events.utterance(utterance, said.speaker, said.role, said.confirmed))
+                    self.emit(self.events.utterance(utterance, said.speaker, said.role, said.confirmed))
                     if said.role == "chair":
                         continue
                     answering = said.role == "state_under_review"
@@ -102,14 +103,12 @@ class SessionRunner:
                         if match.ref not in alerted:
                             alerted.update({match.ref, *match.group})
                             summary.matches += 1
-                            self._emit(
-                                self.events.match(match, said.speaker, utterance.translated_from, said.confirmed)
-                            )
+                            self.emit(self.events.match(match, said.speaker, utterance.translated_from, said.confirmed))
                     for hit in self.keywords.find(utterance.text):
                         if hit.term not in alerted:
                             alerted.add(hit.term)
                             summary.matches += 1
-                            self._emit(
+                            self.emit(
                                 self.events.keyword(
                                     hit,
                                     said.speaker,
@@ -124,7 +123,7 @@ class SessionRunner:
                 if (self.source.live or self.realtime) and heard.end >= next_lag_report:
                     # behind what a live source has received, or behind the clock of a paced replay
                     now = self.source.stream_time if self.source.live else time.monotonic() - opened
-                    self._emit(self.events.lag(max(0.0, now - heard.end)))
+                    self.emit(self.events.lag(max(0.0, now - heard.end)))
                     next_lag_report = heard.end + LAG_EVERY_S
         except UserError as exc:
             summary.error = str(exc)
@@ -135,5 +134,5 @@ class SessionRunner:
             raise
         finally:
             if not interrupted:
-                self._emit(self.events.session_ended(s.title, s.state_under_review, self.source.description))
+                self.emit(self.events.session_ended(s.title, s.state_under_review, self.source.description))
         return summary

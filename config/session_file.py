@@ -153,14 +153,15 @@ class _Reader:
             self.fail(key, f"must be a date-time like 2024-01-23T09:00, got {value!r}")
         return value if value.tzinfo else value.replace(tzinfo=tz)
 
-    def duration(self, key: str, default: timedelta) -> timedelta:
-        value = self.data.get(key)
-        if value is None:
-            return default
+    def _as_duration(self, key: str, value: object) -> timedelta:
         found = parse_duration(value) if isinstance(value, str) else None
         if found is None:
             self.fail(key, f'not a duration like "90s", "30m" or "24h": {value!r}')
         return found
+
+    def duration(self, key: str, default: timedelta) -> timedelta:
+        value = self.data.get(key)
+        return default if value is None else self._as_duration(key, value)
 
     def durations(self, key: str, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         value = self.data.get(key)
@@ -168,10 +169,7 @@ class _Reader:
             return default
         if not isinstance(value, list):
             self.fail(key, f'must be a list of durations like ["24h", "30m"], got {value!r}')
-        found = [parse_duration(v) if isinstance(v, str) else None for v in value]
-        if bad := [v for v, d in zip(value, found, strict=True) if d is None]:
-            self.fail(key, f'not a duration like "90s", "30m" or "24h": {bad[0]!r}')
-        return tuple(sorted((d for d in found if d is not None), reverse=True))
+        return tuple(sorted((self._as_duration(key, v) for v in value), reverse=True))
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)

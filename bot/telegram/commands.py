@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Chat, ChatMember, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
-from uprwatch.bot.alert_format import CAVEAT
+from uprwatch.bot.alert_format import CAVEAT, geneva_time
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.telegram.answers import CommandAnswers
 from uprwatch.bot.telegram.markup import split_html
@@ -25,7 +24,6 @@ from uprwatch.bot.telegram.outbox import Outbox
 from uprwatch.bot.telegram.router import AlertRouter
 from uprwatch.bot.telegram.subscribers import MODES, SubscriberStore
 from uprwatch.bot.transcript_export import plain_transcript
-from uprwatch.config.defaults import DEFAULT_TIMEZONE
 from uprwatch.config.session_file import SessionSettings
 from uprwatch.matching.gazetteer import gazetteer
 
@@ -79,7 +77,7 @@ class BotServices:
     store: SessionStore
     admins: tuple[int, ...]
     routers: dict[str, AlertRouter] = field(default_factory=dict)  # the sessions running now, by id
-    upcoming: Callable[[], list[SessionSettings]] = list  # sessions still to come, soonest first
+    upcoming: Callable[[], list[SessionSettings]] = list  # the calendar, soonest first
     answers: CommandAnswers = field(default_factory=CommandAnswers)
     notify: Callable[[], None] = lambda: None  # new rows are in the outbox
     reload: Callable[[], str] | None = None  # re-read the session files (`uprwatch serve`); returns what changed
@@ -166,6 +164,12 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, context, "\n".join(lines))
 
 
+def _coming(s: BotServices) -> list[tuple[SessionSettings, datetime]]:
+    """Sessions still to start, with their start, soonest first."""
+    now = datetime.now(UTC)
+    return [(u, u.start) for u in s.upcoming() if u.start and u.start > now]
+
+
 def _live_line(s: BotServices) -> str:
     lines = []
     for router in s.routers.values():
@@ -183,14 +187,9 @@ def _live_line(s: BotServices) -> str:
         if status.behind is not None:
             line += f"\nAlerts are {status.behind:.0f} s behind the stream."
         lines.append(line)
-    upcoming = [u for u in s.upcoming() if u.start and u.start > datetime.now(u.start.tzinfo)]
-    if upcoming:
-        nxt = upcoming[0]
-        assert nxt.start is not None
-        geneva = nxt.start.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-        lines.append(
-            f"{'Next' if lines else 'Nothing live. Next'}: {escape(nxt.title)}, {geneva:%d %B %Y, %H:%M} Geneva time."
-        )
+    if coming := _coming(s):
+        (nxt, start), lead = coming[0], "Next" if lines else "Nothing live. Next"
+        lines.append(f"{lead}: {escape(nxt.title)}, {geneva_time(start)}.")
     return "\n".join(lines) or "Nothing live, and no session is scheduled here yet."
 
 
@@ -359,14 +358,9 @@ async def sessions(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotSer
             await s.answers.give(message.chat_id, document)
         return
     lines = [f"<code>{escape(sid)}</code> — {count} events" for sid, count in known.items()] or ["The log is empty."]
-    coming = [u for u in s.upcoming() if u.start and u.start > datetime.now(UTC)]
-    if coming:
-        lines += ["", "Calendar:"] + [
-            f"<code>{escape(u.id)}</code> — {escape(u.title)}, "
-            f"{u.start.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%d %B %Y, %H:%M} Geneva time"
-            for u in coming
-            if u.start
-        ]
+    if coming := _coming(s):
+        lines += ["", "Calendar:"]
+        lines += [f"<code>{escape(u.id)}</code> — {escape(u.title)}, {geneva_time(start)}" for u, start in coming]
     await _reply(update, context, "\n".join(lines))
 
 
