@@ -227,6 +227,16 @@ class HlsSource:
             return self.stream_time + max(0.0, lost)
         return self.stream_time + max(0, seq - self._last_seq - 1) * self._typical
 
+    def _live_start(self, numbered: list[tuple[int, m3u8.Segment]], target: float) -> list[tuple[int, m3u8.Segment]]:
+        """The segments to read on first joining a live stream: the last `backlog_s` seconds of it."""
+        backlog, start = 0.0, len(numbered)
+        while start > 0 and backlog + float(numbered[start - 1][1].duration or target) <= self.backlog_s:
+            start -= 1
+            backlog += float(numbered[start][1].duration or target)
+        if start == len(numbered) and numbered:
+            self._last_seq = numbered[-1][0]  # no backlog wanted: begin with the next segment published
+        return numbered[start:]
+
     def _note_duration(self, duration: float) -> None:
         self._seen += 1
         self._typical += (duration - self._typical) / self._seen
@@ -248,24 +258,14 @@ class HlsSource:
                     restarted = False
                     if self._last_seq is None:
                         if not playlist.is_endlist:
-                            backlog, start = 0.0, len(numbered)
-                            while (
-                                start > 0
-                                and backlog + float(numbered[start - 1][1].duration or target) <= self.backlog_s
-                            ):
-                                start -= 1
-                                backlog += float(numbered[start][1].duration or target)
-                            if start == len(numbered) and numbered:
-                                # no backlog wanted: start after what is listed now, with the next segment
-                                self._last_seq = numbered[-1][0]
-                            numbered = numbered[start:]
+                            numbered = self._live_start(numbered, target)
                     elif numbered and numbered[-1][0] < self._last_seq - len(numbered):
                         # the sequence went back by more than a playlist: the origin restarted, all it lists is new
                         self._last_seq, restarted = first_seq - 1, True
                     fresh = [(seq, seg) for seq, seg in numbered if self._last_seq is None or seq > self._last_seq]
+                    listed = sum(float(s.duration or target) for _, s in fresh)
                     for index, (seq, segment) in enumerate(fresh):
                         duration = float(segment.duration or target)
-                        listed = sum(float(s.duration or target) for _, s in fresh)
                         at = self._place(seq, segment, restarted and index == 0, outage, listed)
                         if at > self.stream_time + PLACEMENT_TOLERANCE_S:
                             reason = outage.reason if outage else "fell behind the live window"
