@@ -75,6 +75,7 @@ class MatchIndex:
         n = max(len(keys), 1)
         self._postings = {s: np.array(ix, dtype=np.int32) for s, ix in postings.items()}
         self._idf = {s: math.log(1 + n / len(ix)) for s, ix in postings.items()}
+        self._distinct: dict[int, tuple[frozenset[str], float]] = {}
         self.group_of = self._groups()
 
     def _groups(self) -> list[tuple[int, ...]]:
@@ -112,21 +113,25 @@ class MatchIndex:
             self._kind_masks[kinds] = ~np.isin(self._key_kinds, kinds)
         return self._kind_masks[kinds]
 
-    def similarity_to(self, query: str, item: int) -> float:
-        """The lexical similarity of a normalised query to an item, at its best key (whole text or a clause)."""
-        stemmed = stem_text(query)
+    def similarity_to(self, stemmed: str, item: int) -> float:
+        """The lexical similarity of a stemmed query (`stem_text`) to an item, at its best key (text or clause)."""
         return max(similarity(stemmed, self.keys[k]) for k in self.keys_of[item])
 
-    def coverage(self, query: str, item: int) -> float:
-        """Share of the item's distinctive stems (weighted by rarity) that the query says, at its best key."""
-        said = stems(query)
+    def coverage(self, said: set[str], item: int) -> float:
+        """Share of the item's distinctive stems (weighted by rarity) among the query's stems, at its best key."""
         best = 0.0
         for k in self.keys_of[item]:
-            own = {s for s in self.keys[k].split() if s in self._idf}
-            total = sum(self._idf[s] for s in own)
+            own, total = self._distinctive(k)
             if total:
                 best = max(best, sum(self._idf[s] for s in own & said) / total)
         return best
+
+    def _distinctive(self, key: int) -> tuple[frozenset[str], float]:
+        # computed once per key, on first use: the echo model asks for the same few candidates window after window
+        if key not in self._distinct:
+            own = frozenset(s for s in self.keys[key].split() if s in self._idf)
+            self._distinct[key] = (own, sum(self._idf[s] for s in own))
+        return self._distinct[key]
 
     def search(self, query: str, cutoff: float, kinds: tuple[str, ...], limit: int = 5) -> list[tuple[int, float]]:
         """Items of the given kinds scoring at least `cutoff` against a normalised query, best first."""

@@ -17,7 +17,7 @@ from uprwatch.matching.corpus import CorpusItem
 from uprwatch.matching.echo_decision import EchoModel, Evidence, echo_model
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.match_index import MatchIndex
-from uprwatch.matching.normalise import normalise
+from uprwatch.matching.normalise import normalise, stem_text, stems
 from uprwatch.matching.semantic_index import SemanticIndex
 
 _WINDOW_BREAK = re.compile(
@@ -103,6 +103,7 @@ class Matcher:
         near = np.argpartition(-cos, field_size - 1)[:field_size]
         near = near[np.argsort(-cos[near])]
         lexical = [i for i, _ in self.index.search(query, LEXICAL_FLOOR, kinds, limit=SEMANTIC_CANDIDATES)]
+        stemmed, said = stem_text(query), stems(query)
         out = []
         for i in dict.fromkeys([*(int(j) for j in near[:SEMANTIC_CANDIDATES]), *lexical]):
             if cos[i] < -0.5:  # an item of another kind
@@ -111,8 +112,8 @@ class Matcher:
             rival = next((float(cos[j]) for j in near if int(j) not in group), 0.0)
             evidence = Evidence(
                 cosine=float(cos[i]),
-                lexical=self.index.similarity_to(query, i) / 100,
-                coverage=self.index.coverage(query, i),
+                lexical=self.index.similarity_to(stemmed, i) / 100,
+                coverage=self.index.coverage(said, i),
                 margin=float(cos[i]) - rival,
             )
             out.append((i, evidence))
