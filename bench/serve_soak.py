@@ -42,30 +42,10 @@ from uprwatch.transcribe.file_source import decode_file  # noqa: E402
 
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.hls_server import LiveOrigin  # noqa: E402
+from tests.session_files import book  # noqa: E402
 
 WINDOW_S = 600.0
 CHANNEL = -1000001
-SESSION = """[session]
-id = "soak"
-title = "Soak review"
-state_under_review = "China"
-start = "{start}"
-end = "{end}"
-timezone = "Europe/Zurich"
-source = "{source}"
-
-[corpus]
-recommendations = ["{corpus}"]
-advance_questions = ["{questions}"]
-
-[telegram]
-channels = [{channel}]
-
-[schedule]
-reminders = ["2s"]
-pre_roll = "0s"
-overrun = "2m"
-"""
 
 
 def cpu_seconds(task: str) -> float:
@@ -102,17 +82,7 @@ def main() -> None:
         db = f"sqlite:///{tmp}/log.db"
         origin.start()
         wall_zero = time.time()  # stream time 0: the source takes the published backlog when it opens
-        (folder / "soak.toml").write_text(
-            SESSION.format(
-                start=start.strftime("%Y-%m-%dT%H:%M:%S"),
-                end=(start + timedelta(minutes=args.minutes)).strftime("%Y-%m-%dT%H:%M:%S"),
-                source=origin.url,
-                corpus=SAMPLES_DIR / "sample-corpus.jsonl",
-                questions=SAMPLES_DIR / "advance-questions.txt",
-                channel=CHANNEL,
-            ),
-            encoding="utf-8",
-        )
+        book(folder, "soak", "Soak review", origin.url, start, args.minutes * 60, CHANNEL, "2s", "0s", "2m")
         service = Service(folder, db, args.model)
         loop_thread = str(os.getpid())  # asyncio runs in the main thread, whose task id is the process id
 

@@ -18,37 +18,9 @@ from uprwatch.transcribe.file_source import decode_file
 from tests.conftest import SAMPLES, stored_events
 from tests.fake_bot_api import FakeBotApi
 from tests.hls_server import RATE, LiveOrigin
+from tests.session_files import book
 
 ALICE, CHANNEL = 1001, -1009001
-SESSION = """[session]
-id = "{id}"
-title = "{title}"
-state_under_review = "China"
-start = "{start}"
-end = "{end}"
-timezone = "Europe/Zurich"
-source = "{source}"
-
-[corpus]
-recommendations = ["{corpus}"]
-
-[telegram]
-channels = [{channel}]
-
-[schedule]
-reminders = ["3s"]
-pre_roll = "1s"
-overrun = "10s"
-"""
-
-
-def book(folder: Path, sid: str, title: str, source: str, start: datetime, length_s: float) -> None:
-    end = start + timedelta(seconds=length_s)
-    text = SESSION.format(
-        id=sid, title=title, source=source, corpus=SAMPLES / "sample-corpus.jsonl", channel=CHANNEL,
-        start=start.strftime("%Y-%m-%dT%H:%M:%S"), end=end.strftime("%Y-%m-%dT%H:%M:%S"),
-    )  # fmt: skip
-    (folder / f"{sid}.toml").write_text(text, encoding="utf-8")
 
 
 def serve(folder: Path, db: str, api: FakeBotApi, log: Path) -> subprocess.Popen:
@@ -84,7 +56,7 @@ def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
     with FakeBotApi() as api:
         api.say(ALICE, "/start")
         first.start()
-        book(folder, "review-a", "Morning review", first.url, now + timedelta(seconds=6), 18)
+        book(folder, "review-a", "Morning review", first.url, now + timedelta(seconds=6), 18, CHANNEL)
         process = serve(folder, db, api, log)
         try:
             # the first session is live: its first words are logged, then the process is killed outright
@@ -92,7 +64,9 @@ def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
             process.kill()
             process.wait()
             second.start()
-            book(folder, "review-b", "Afternoon review", second.url, datetime.now(ZoneInfo("Europe/Zurich")), 16)
+            book(
+                folder, "review-b", "Afternoon review", second.url, datetime.now(ZoneInfo("Europe/Zurich")), 16, CHANNEL
+            )
             process = serve(folder, db, api, log)
             summaries = lambda: [m.text for m in api.to(ALICE) if "Summary" in m.text]  # noqa: E731
             assert wait(lambda: len(summaries()) == 2, 120), log.read_text()

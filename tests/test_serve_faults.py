@@ -11,7 +11,9 @@ from uprwatch.bot.service import Service
 
 from tests.conftest import stored_events
 from tests.hls_server import RATE, LiveOrigin
-from tests.test_serve import book
+from tests.session_files import book
+
+CHANNEL = -1009001
 
 
 def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, caplog):
@@ -21,8 +23,8 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
     dead.faults.down_until = time.monotonic() + 3600  # answers 503 to everything
     dead.start()
     start = datetime.now(ZoneInfo("Europe/Zurich"))
-    book(folder, "silent", "Silent review", dead.url, start, 60)
-    book(folder, "overrun", "Long review", dead.url, start, 2)  # closes 12 s after its start (overrun 10 s)
+    book(folder, "silent", "Silent review", dead.url, start, 60, CHANNEL)
+    book(folder, "overrun", "Long review", dead.url, start, 2, CHANNEL)  # closes 12 s after its start (overrun 10 s)
     (folder / "broken.toml").write_text('[session]\nid = "broken"\n', encoding="utf-8")
     service = Service(folder, db, model="embedded:tiny.en")
     service.not_live_after = timedelta(seconds=2)
@@ -30,7 +32,7 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
     overrun_running_at_15_s: list[bool] = []
 
     def push_the_end_back() -> None:  # the meeting runs late, and the operator edits its file
-        book(folder, "overrun", "Long review", dead.url, start, 60)
+        book(folder, "overrun", "Long review", dead.url, start, 60, CHANNEL)
         reloaded.append(service.reload())
 
     def break_a_file() -> None:  # an operator's bad edit while the session runs
