@@ -148,9 +148,11 @@ def test_handovers_in_wording_no_rule_was_written_for():
     # measured when the general hand-over cue came in: 19 of 28 named (12 before it), one wrong State, the
     # ASR-mangled "thank you el salvador i pass on to the gamble", which credits the thanked State
     assert named >= 19 and len(wrong) <= 1, wrong
-    for text, label in rows:
-        if label == "NONE":  # a remark that hands the floor to nobody names no one as the next speaker
-            assert _after_a_statement(text)[1] in (UNIDENTIFIED, "Austria"), text
+    remarks = [_after_a_statement(text) for text, label in rows if label == "NONE"]
+    # a remark that hands the floor to nobody names no one as the next speaker ...
+    assert all(after in (UNIDENTIFIED, "Austria") for _, after in remarks)
+    # ... and is the chair's: measured 8 of 17 (the rest are taken for Austria carrying on)
+    assert sum(chair == ["Chair"] and after == UNIDENTIFIED for chair, after in remarks) >= 8
 
 
 def test_misheard_names_are_found_by_sound_and_ordinary_words_are_not():
@@ -211,3 +213,69 @@ def test_general_handover_classes_hold_on_wording_in_no_set():
     ):
         chair, after = _after_a_statement(line)
         assert chair == ["Chair"] and after == first, line
+
+
+# A statement that opens in no delegation's usual way, longer than a chair's hand-over (a short one may be taken for
+# one: "and more" sounds like Andorra).
+NEUTRAL = "Education has improved since the last review in every province, and much remains to be done for girls."
+
+
+def _with_list_after(
+    line: str, closing: str = " I thank you.", then: str = "Madam President, we recommend that Kenya protect defenders."
+) -> tuple[list[str], str, bool]:
+    """A chair line after Austria's statement, with Austria, Zambia and Zimbabwe on the speakers list: who says it,
+    and who is credited with the unnamed statement `then` after it (and whether as a guess)."""
+    tracker = FloorTracker("Kenya", speakers=["Austria", "Zambia", "Zimbabwe"])
+    tracker.attribute("I give the floor to Austria.", 0, 1)
+    tracker.attribute(f"Thank you. Austria recommends that Kenya ratify the Convention.{closing}", 1, 2)
+    chair = [p.speaker for p in tracker.attribute(line, 2, 3)]
+    after = tracker.attribute(then, 3, 4)[0]
+    return chair, after.speaker, after.confirmed
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The following delegation may proceed.",  # proceed
+        "I now turn to the following speaker.",  # turn to
+        "Over to the delegation that follows.",  # over to
+        "We will now be listening to the following speaker.",  # listening, beside a delegation's "we"
+        "It is your time now.",  # your time
+    ],
+)
+def test_nameless_handover_words_advance_the_list_in_wording_no_set_has(line):
+    # each a class of the chair's hand-over vocabulary, in sentences written for this test and in no labelled set;
+    # the statement after it opens in no delegation's usual way, so only the hand-over says the floor moved on
+    assert _with_list_after(line, then=NEUTRAL) == (["Chair"], "Zambia", False)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a delegation's own words beside a procedural one, each of which alone would make a short remark the chair's
+        "Austria acknowledges the list of measures.",
+        "Congratulations on the list of measures.",
+        "Efforts on the list are noted.",
+        "The national report is on the list.",
+        "Mr. Vice-President, the speaking time is short.",  # addressing the chair
+    ],
+)
+def test_a_delegations_short_sentences_are_never_the_chairs(line):
+    tracker = FloorTracker("Kenya")
+    tracker.attribute("I give the floor to Austria.", 0, 1)
+    tracker.attribute("Thank you. Austria recommends that Kenya ratify the Convention.", 1, 2)
+    assert speakers_of(tracker, line, 2) == ["Austria"]
+
+
+def test_a_statement_closed_with_thanks_lets_a_bare_remark_be_the_chairs():
+    # "thank you for your attention" closes a statement like "I thank you"; without a closing the same remark
+    # is the delegation's own
+    closed = _with_list_after("The clock has run out.", closing=" Thank you so much for your attention.")
+    assert closed[0] == ["Chair"]
+    assert _with_list_after("The clock has run out.", closing="")[0] == ["Austria"]
+
+
+@pytest.mark.parametrize("line", ["Zambia, and then Zimbabwe.", "Zambia, and after that Zimbabwe."])
+def test_the_first_of_two_named_states_speaks_now(line):
+    chair, after = _after_a_statement(line)
+    assert chair == ["Chair"] and after == "Zambia"

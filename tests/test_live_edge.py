@@ -120,5 +120,6 @@ def test_a_stall_mid_sentence_sends_the_words_before_it_at_once():
         origin.stop()
     published = origin.started + 3 * SEGMENT_S  # segment 2, holding the last words, went out at 6 s
     assert heard.start < 4.0 and heard.end == pytest.approx(6.0, abs=0.1) and heard.text.strip()
-    # sent while the stream was still down, not when it came back; how soon is measured in bench/live_latency.py
-    assert at < origin.faults.down_until - 20, f"the words before the stall came {at - published:.1f} s late"
+    # sent while the stream was still down, within a poll and a transcription (1.9 s alone, 3.1 s under the full
+    # parallel suite); not when it came back 30 s later
+    assert at - published < 6, f"the words before the stall came {at - published:.1f} s after they were published"

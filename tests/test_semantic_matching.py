@@ -31,6 +31,10 @@ def test_a_demand_in_other_words_is_matched_and_a_shared_theme_is_not(tmp_path, 
     matcher = Matcher(corpus())
     restated = matcher.match_text("Free the activists who are jailed only for peacefully defending human rights.")
     assert [m.ref for m in restated] == ["3"] and restated[0].score < matcher.min_score + 25
+    wording_only = Matcher(corpus(), semantic=False)  # the match is the meaning stage's: wording alone misses it
+    assert (
+        wording_only.match_text("Free the activists who are jailed only for peacefully defending human rights.") == []
+    )
     assert matcher.match_text("Protect the rights of children.") == []
     assert matcher.match_text("We note the progress made in education.") == []
     # the corpus was embedded once and is read back, not recomputed, by the next matcher

@@ -29,7 +29,7 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
     service = Service(folder, db, model="embedded:tiny.en")
     service.not_live_after = timedelta(seconds=2)
     reloaded: list[str] = []
-    overrun_running_at_15_s: list[bool] = []
+    running_at_15_s: list[set[str]] = []
 
     def push_the_end_back() -> None:  # the meeting runs late, and the operator edits its file
         book(folder, "overrun", "Long review", dead.url, start, 60, CHANNEL)
@@ -44,7 +44,7 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
         loop = asyncio.get_running_loop()
         loop.call_later(3, push_the_end_back)
         loop.call_later(4, break_a_file)
-        loop.call_later(15, lambda: overrun_running_at_15_s.append("overrun" in service.running))
+        loop.call_later(15, lambda: running_at_15_s.append(set(service.running)))
         loop.call_later(16, service.stopping.set)
         return await service.run(drain_s=0)
 
@@ -52,7 +52,8 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
         assert asyncio.run(for_a_while()) == 0
     finally:
         dead.stop()
-    assert overrun_running_at_15_s == [True]
+    assert running_at_15_s == [{"overrun", "silent"}]  # the broken file's session ran on with its last good times
+    assert service.bookings["silent"].end == start.replace(microsecond=0) + timedelta(seconds=60)
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("broken.toml: [session] state_under_review: missing" in w for w in warnings)
     assert any(

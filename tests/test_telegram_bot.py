@@ -267,11 +267,12 @@ def test_a_thousand_commands_sent_while_down_are_applied_first_and_answered_behi
         api.say(chat, "/start")
         api.say(chat, "/mode matches")
 
-    async def scenario() -> tuple[float, int, float]:
+    async def scenario() -> tuple[float, int, int, float]:
         began = time.monotonic()
         await h.bot.start()
         up = time.monotonic() - began
         answered_at_start = sum(len(api.to(c)) for c in chats)
+        applied_at_start = sum(h.subscribers.get(c).mode == "matches" for c in chats)
         # the session's first alert goes out while hundreds of answers are still waiting
         h.emit(_event(h, "session_started", title=h.session.title, state_under_review="China", source="test"))
         live = time.monotonic()
@@ -279,9 +280,10 @@ def test_a_thousand_commands_sent_while_down_are_applied_first_and_answered_behi
             await asyncio.sleep(0.05)
         alert_after = time.monotonic() - live
         await h.bot.stop(drain_s=0)
-        return up, answered_at_start, alert_after
+        return up, answered_at_start, applied_at_start, alert_after
 
-    up, answered_at_start, alert_after = asyncio.run(scenario())
+    up, answered_at_start, applied_at_start, alert_after = asyncio.run(scenario())
+    assert applied_at_start == 500, "the backlog was not applied before the session could start"
     assert all(h.subscribers.get(c).mode == "matches" and h.subscribers.get(c).following for c in chats)
     assert answered_at_start < 50, "the bot answered the backlog before letting the session start"
     assert alert_after < 3, "the answers to the backlog held the session's first alert back"
