@@ -36,13 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 from machine import describe, peak_rss_mb  # noqa: E402
-from uprwatch.bot.alert_format import AlertFormatter  # noqa: E402
 from uprwatch.bot.session_runner import SessionRunner  # noqa: E402
+from uprwatch.bot.session_setup import session_router  # noqa: E402
 from uprwatch.bot.session_store import SessionStore  # noqa: E402
 from uprwatch.bot.telegram.app import BASE_URL_ENV, TelegramBot  # noqa: E402
 from uprwatch.bot.telegram.commands import BotServices  # noqa: E402
 from uprwatch.bot.telegram.outbox import Outbox  # noqa: E402
-from uprwatch.bot.telegram.router import AlertRouter  # noqa: E402
 from uprwatch.bot.telegram.subscribers import SubscriberStore  # noqa: E402
 from uprwatch.config.samples import DEMO_SESSION  # noqa: E402
 from uprwatch.config.session_file import TelegramSettings, load_session_file  # noqa: E402
@@ -173,9 +172,8 @@ def main() -> None:
         store = SessionStore(f"sqlite:///{tmp}/log.db")
         runner = SessionRunner(settings, source, engine, corpus, [store, recorder])
         s = settings.session
-        formatter = AlertFormatter(runner.events.wall, s.timezone, {i.id: i for i in corpus.items})
         subscribers, outbox = SubscriberStore(store.engine), Outbox(store.engine)
-        router = AlertRouter(subscribers, outbox, formatter, runner.events, 600)
+        router = session_router(settings, runner.events, corpus, subscribers, outbox)
         runner.sinks.append(router)
         telegram = TelegramSettings(channels=(CHANNEL,))
         services = BotServices(subscribers, outbox, store, ())
