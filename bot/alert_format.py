@@ -83,6 +83,13 @@ class AlertFormatter:
             return f"🔴 <b>Live: {title}</b>\nReview of {sur}. Alerts follow as delegations speak."
         return f"⏹ <b>Ended: {title}</b> (review of {sur})."
 
+    def report(self, event: Event) -> str:
+        """The caption of the end-of-session report."""
+        return (
+            f"📄 <b>Report: {escape(event['title'])}</b> — turns, transcript, matches and scorecard; opens offline "
+            f"in any browser, with search and filters.\n{CAVEAT}"
+        )
+
     def turn(self, event: Event) -> str:
         role = ROLES[event["role"]]
         if event.get("corrects"):

@@ -1,4 +1,4 @@
-"""`uprwatch` command line: demo, replay, transcribe, match."""
+"""`uprwatch` command line: demo, replay, serve, sessions, report, transcribe, match, corpus."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.corpus_report import inspect_report
 from uprwatch.bot.events_file import EventsFile
+from uprwatch.bot.reports.formats import FORMATS, render
+from uprwatch.bot.reports.json_export import import_session
 from uprwatch.bot.service import Service
 from uprwatch.bot.session_calendar import ENDED, check_sessions, session_files
 from uprwatch.bot.session_runner import RunSummary, SessionRunner, Sink
@@ -289,6 +291,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return asyncio.run(service.run())
 
 
+def _report_list(store: SessionStore) -> int:
+    sessions = store.sessions()
+    for session, count in sessions:
+        events = store.events(session, "session_started")[:1]
+        title = f"  {events[0]['title']} ({events[0]['at'][:16].replace('T', ' ')})" if events else ""
+        print(f"{session}  {count} events{title}")
+    if not sessions:
+        print("The log holds no session.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    db = args.db or defaults.default_db_url()
+    if args.target[:1] == ["import"]:
+        if len(args.target) != 2:
+            raise UserError("usage: uprwatch report import FILE.json [--db URL]")
+        store = SessionStore(db)
+        try:
+            session, count = import_session(Path(args.target[1]), store)
+        finally:
+            store.close()
+        _note(f"imported session {session}: {count} events into {db}")
+        return 0
+    if args.list == bool(args.target) or len(args.target) > 1:
+        raise UserError("give one SESSION_ID (or --list, or: import FILE.json)")
+    store = SessionStore(db, existing=True)
+    try:
+        if args.list:
+            return _report_list(store)
+        session = args.target[0]
+        report, data = render(store, session, args.format)
+    finally:
+        store.close()
+    out = args.out or f"{session}.{args.format}"
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        return 0
+    try:
+        Path(out).write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"cannot write {out} ({exc.strerror}); give --out a writable path, or -") from None
+    status = " (in progress: up to the last event recorded)" if report.in_progress else ""
+    _note(f"{args.format} report of {session}{status}: {out} ({len(data) / 1024:.0f} KB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="uprwatch", description="Live monitor for UN Human Rights Council meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -342,6 +390,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="Whisper model for every session; overrides the session files'")
     p.add_argument("--demo", action="store_true", help="also run the illustrative demo session, starting in seconds")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "report",
+        help="a session's report (html, md, json, csv, srt, vtt); --list the sessions; import FILE.json",
+        usage="uprwatch report SESSION_ID [--format FMT] [--out PATH] [--db URL] | --list | import FILE.json",
+    )
+    p.add_argument("target", nargs="*", help="SESSION_ID, or: import FILE.json")
+    p.add_argument("--format", default="html", help=f"{' | '.join(FORMATS)} (default html)")
+    p.add_argument("--out", help="file to write (default SESSION_ID.FORMAT here; - for the terminal)")
+    p.add_argument("--db", help=f"session log database URL (default {defaults.default_db_url()})")
+    p.add_argument("--list", action="store_true", help="the sessions in the log")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("sessions", help="the calendar of session files that `serve` runs")
     sessions_sub = p.add_subparsers(dest="sessions_command", required=True)

@@ -92,6 +92,10 @@ class EventFactory:
             position=match.item.position,
             recommending_states=list(match.states or match.item.recommending_states),
             group=list(match.group),
+            # what was echoed travels with the match, so a report needs the session log and nothing else
+            item_text=match.item.text,
+            year=match.item.year,
+            themes=list(match.item.themes),
             **_translation(translated_from),
             **_attribution(confirmed),
         )

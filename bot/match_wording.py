@@ -15,14 +15,17 @@ def _states(names: list[str]) -> str:
     return ", ".join(names[:MAX_STATES_SHOWN]) + f" +{len(names) - MAX_STATES_SHOWN} more"
 
 
-def describe_match(event: Event, item: CorpusItem | None) -> str:
-    """ "echoes 2018 rec 28.40 (Ireland) — Noted (score 91)" and its variants."""
-    year = f"{item.year} " if item and item.year else ""
+def describe_match(event: Event, item: CorpusItem | None, answering: bool | None = None) -> str:
+    """ "echoes 2018 rec 28.40 (Ireland) — Noted (score 91)" and its variants; `answering` says whether the
+    speaker is the State under review when the corpus item is not at hand."""
+    year_given = event.get("year") or (item.year if item else None)
+    year = f"{year_given} " if year_given else ""
     states = [_display(s) for s in event["recommending_states"]]
     if event["kind"] == "keyword":
         return f"keyword “{event['ref']}” (score {event['score']:.0f})"
     if event["kind"] == "advance_question":
-        answering = item is not None and _display(item.state_under_review or "") == event["speaker"]
+        if answering is None:
+            answering = item is not None and _display(item.state_under_review or "") == event["speaker"]
         verb = "answers" if answering else "raises"
         text = f"{verb} advance question {event['ref']} ({_states(states)})"
     else:

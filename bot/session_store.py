@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import JSON, Float, Integer, String, delete, func, select
+from sqlalchemy import JSON, Engine, Float, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from uprwatch.bot.database import Base, open_database
 from uprwatch.bot.events import Event
@@ -24,13 +24,24 @@ class EventRow(Base):
 class SessionStore:
     """Appends events as they happen (one commit each, so a crash loses nothing already emitted)."""
 
-    def __init__(self, url: str):
-        self.engine = open_database(url)
+    def __init__(self, url: str, existing: bool = False):
+        self.engine = open_database(url, existing)
+
+    @classmethod
+    def on(cls, engine: Engine) -> SessionStore:
+        """The log in a database already open (the outbox's, in the same deployment)."""
+        store = cls.__new__(cls)
+        store.engine = engine
+        return store
 
     def emit(self, event: Event) -> None:
         """Record one event."""
+        self.emit_all([event])
+
+    def emit_all(self, events: list[Event]) -> None:
+        """Record several events in one transaction: all of them or, on an error, none."""
         with Session(self.engine) as db, db.begin():
-            db.add(
+            db.add_all(
                 EventRow(
                     session=event["session"],
                     type=event["type"],
@@ -38,6 +49,7 @@ class SessionStore:
                     start=event.get("start"),
                     payload=json.loads(json.dumps(event)),
                 )
+                for event in events
             )
 
     def events(self, session: str, type_: str | None = None) -> list[Event]:
@@ -55,9 +67,11 @@ class SessionStore:
             return [dict(row.payload) for row in reversed(db.scalars(query).all())]
 
     def sessions(self) -> list[tuple[str, int]]:
-        """Every session in the log with its number of events, most recent first."""
+        """Every session in the log with its number of events, most recent first (the records of alerts sent
+        are not counted: a broadcast is no session)."""
         query = (
             select(EventRow.session, func.count(EventRow.id), func.max(EventRow.id))
+            .where(EventRow.type != "alert_sent")
             .group_by(EventRow.session)
             .order_by(func.max(EventRow.id).desc())
         )

@@ -3,6 +3,7 @@ admin; /sessions, /broadcast and /stats need an operator id from the settings.""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -17,6 +18,7 @@ from telegram import BotCommand, Chat, ChatMember, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 from uprwatch.bot.alert_format import CAVEAT, geneva_time
+from uprwatch.bot.reports.formats import html_report_file, known_sessions
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.telegram.answers import CommandAnswers
 from uprwatch.bot.telegram.markup import split_html
@@ -41,6 +43,7 @@ COMMANDS = [
     ("quiet", "22:00-07:00 — deliver silently at night (Geneva time), or off"),
     ("status", "what is live, the next session, how far behind we are"),
     ("latest", "the last quotes that matched"),
+    ("report", "the HTML report of the last session, or /report SESSION_ID"),
     ("stop", "pause alerts (/follow resumes)"),
     ("forget", "erase everything stored about this chat"),
 ]
@@ -57,6 +60,7 @@ USAGE = {
     "forget": "Usage: /forget yes — erases this chat's settings and the record of alerts sent to it",
     "sessions": "Usage: /sessions, /sessions SESSION_ID, or /sessions reload (when serving)",
     "broadcast": "Usage: /broadcast TEXT",
+    "report": "Usage: /report, or /report SESSION_ID",
 }
 WELCOME = (
     "<b>uprwatch</b> follows UN Human Rights Council meetings, above all the Universal Periodic Review, and "
@@ -311,6 +315,32 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, context, "\n\n".join(lines) + "\n\n" + CAVEAT)
 
 
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The HTML report of a session: followers get the sessions they follow (all of them, while following);
+    operators any session in the log."""
+    s, chat, message = _services(context), update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    operator = update.effective_user is not None and update.effective_user.id in s.admins
+    subscriber = s.subscribers.get(chat.id)
+    if not operator and not (subscriber and subscriber.following):
+        await _reply(update, context, "Reports go to chats that follow the sessions: /follow first.")
+        return
+    args = context.args or []
+    if len(args) > 1:
+        await _reply(update, context, USAGE["report"])
+        return
+    known = [sid for sid, _ in s.store.sessions()]
+    session = args[0] if args else next(iter(known), "")
+    if session not in known:
+        await _reply(update, context, f"No session {escape(session)} in the log; {escape(known_sessions(s.store))}.")
+        return
+    name, data = await asyncio.to_thread(html_report_file, s.store, session)
+    caption = f"📄 Report of <code>{escape(session)}</code>\n{CAVEAT}"
+    send = partial(message.reply_document, io.BytesIO(data), filename=name, caption=caption, parse_mode=ParseMode.HTML)
+    await s.answers.give(message.chat_id, send)
+
+
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     s.subscribers.update(chat_id, following=False)
     await _reply(update, context, "Paused. /follow resumes; /forget erases this chat's data.")
@@ -417,6 +447,7 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
         "keywords": keywords,
         "status": status,
         "latest": latest,
+        "report": report,
         "forget": forget,
     }
     for name, handler in plain.items():

@@ -26,6 +26,12 @@ from uprwatch.bot.session_store import EventRow
 PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
 
 
+def report_key(session: str) -> str:
+    """The outbox key of a session's end-of-session report: its letter's text is the caption of a document the
+    sender builds from the session log when it sends it."""
+    return f"{session}:report"
+
+
 class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (UniqueConstraint("alert", "chat_id", "part"),)
@@ -53,6 +59,10 @@ class Letter:
     chat_id: int
     text: str
     silent: bool
+
+    @property
+    def is_report(self) -> bool:
+        return self.alert == report_key(self.session)
 
 
 def _letter(row: OutboxRow) -> Letter:

@@ -12,7 +12,7 @@ from datetime import datetime
 from uprwatch.bot.alert_format import AlertFormatter
 from uprwatch.bot.events import Event, EventFactory
 from uprwatch.bot.telegram.markup import split_html
-from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.outbox import Outbox, report_key
 from uprwatch.bot.telegram.subscribers import Chat, SubscriberStore
 from uprwatch.matching.keywords import KeywordWatch
 
@@ -104,6 +104,9 @@ class AlertRouter:
             self._send_digest(self.last_start, event["session"])
         self.status = LiveStatus(event["title"], event["state_under_review"], live=started, waiting_for_stream=started)
         self._send(event, self.format.session(event), lambda chat: True)
+        if not started:  # the full report follows the end, as a document built when it is sent
+            session = event["session"]
+            self._put(session, report_key(session), self.format.report(event), self.subscribers.receiving())
 
     def _turn(self, event: Event) -> None:
         self.role = event["role"]

@@ -13,11 +13,14 @@ import re
 import time
 from collections import deque
 from dataclasses import replace
+from functools import partial
 
-from telegram import LinkPreviewOptions, Message
+from telegram import InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ExtBot
+from uprwatch.bot.reports.formats import html_report_file
+from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.telegram.markup import LIMIT, utf16_len
 from uprwatch.bot.telegram.outbox import Letter, Outbox
 from uprwatch.bot.telegram.pace import chat_interval, retry_seconds
@@ -45,6 +48,9 @@ class TelegramSender:
         self.bot = bot
         self.outbox = outbox
         self.subscribers = subscribers
+        # a session's report file (name, bytes), built from the log in the outbox's database when its letter goes out
+        self.documents = partial(html_report_file, SessionStore.on(outbox.engine))
+        self.uploaded: dict[str, str] = {}  # session → Telegram file_id of its final report, sent once, reused
         self.queues: dict[int, deque[Letter]] = {}
         self.ready_at: dict[int, float] = {}
         self.attempts: dict[int, int] = {}
@@ -103,13 +109,13 @@ class TelegramSender:
     def _batch(self, chat: int) -> list[Letter]:
         queue = self.queues[chat]
         batch = [queue[0]]
-        if chat > 0:  # a private chat: one alert per message
+        if chat > 0 or batch[0].is_report:  # a private chat: one alert per message; a report is a document
             return batch
         # A group or channel gets 20 messages a minute; when alerts pile up behind that, one message carries several.
         size = utf16_len(queue[0].text)
         for letter in list(queue)[1:]:
             size += utf16_len(MERGE_SEPARATOR + letter.text)
-            if size > LIMIT:
+            if size > LIMIT or letter.is_report:
                 break
             batch.append(letter)
         return batch
@@ -120,7 +126,10 @@ class TelegramSender:
             text = MERGE_SEPARATOR.join(letter.text for letter in batch)
             silent = all(letter.silent for letter in batch)
             try:
-                message = await self._send(chat, text, silent)
+                if batch[0].is_report:
+                    message = await self._send_report(chat, batch[0])
+                else:
+                    message = await self._send(chat, text, silent)
             except BadRequest as exc:
                 if "can't parse entities" not in str(exc).lower():
                     raise
@@ -169,6 +178,27 @@ class TelegramSender:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             rate_limit_args=True,  # a 429 comes back here, so other chats go on meanwhile
         )
+
+    async def _send_report(self, chat: int, letter: Letter) -> Message:
+        """The session's HTML report as a document: uploaded once when the session has ended, then sent again by
+        its file_id (a thousand chats must not mean a thousand uploads)."""
+        document: str | InputFile
+        if letter.session in self.uploaded:
+            document = self.uploaded[letter.session]
+        else:
+            name, data = await asyncio.to_thread(self.documents, letter.session)
+            document = InputFile(data, filename=name)
+        message = await self.bot.send_document(
+            chat_id=chat,
+            document=document,
+            caption=letter.text,
+            parse_mode=ParseMode.HTML,
+            disable_notification=letter.silent,
+            rate_limit_args=True,
+        )
+        if message.document and "-in-progress" not in (message.document.file_name or ""):
+            self.uploaded[letter.session] = message.document.file_id
+        return message
 
     def _migrate(self, old: int, new: int) -> None:
         self.subscribers.migrate(old, new)

@@ -1,0 +1,285 @@
+"""A session log read back as what a review team needs: turns, the transcript by speaker, matches, gaps and a
+scorecard. Every report format renders this one model, so they cannot disagree."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from uprwatch.bot.events import Event
+from uprwatch.bot.match_wording import describe_match
+
+UNKNOWN_THEME = "(no theme in the corpus)"
+TOP_THEMES = 10
+
+
+@dataclass
+class ReportMatch:
+    """One thing an utterance echoed: a prior recommendation, an advance question or a watched keyword."""
+
+    kind: str
+    ref: str
+    score: float
+    quote: str
+    start: float
+    end: float
+    position: str | None
+    recommending_states: list[str]
+    group: list[str]
+    item_text: str | None
+    year: int | None
+    themes: list[str]
+
+    def describe(self, speaker: str, answering: bool) -> str:
+        """The match in the words the alerts use: "echoes 2018 rec 28.40 (Ireland) — Noted (score 91)"."""
+        return describe_match({**asdict(self), "speaker": speaker}, None, answering)
+
+
+@dataclass
+class ReportUtterance:
+    """What one speaker said between two pauses, with its matches."""
+
+    speaker: str
+    role: str
+    text: str
+    start: float
+    end: float
+    wall: datetime
+    confidence: float | None
+    unconfirmed: bool
+    translated_from: str | None
+    matches: list[ReportMatch] = field(default_factory=list)
+
+
+@dataclass
+class ReportTurn:
+    """One speaker holding the floor, from the hand-over to the end of their last utterance."""
+
+    speaker: str
+    role: str
+    start: float
+    wall: datetime
+    unconfirmed: bool
+    corrected_from: str | None = None  # the guess the statement's own words replaced
+    utterances: list[ReportUtterance] = field(default_factory=list)
+
+    @property
+    def end(self) -> float:
+        return max((u.end for u in self.utterances), default=self.start)
+
+
+@dataclass
+class Gap:
+    start: float
+    end: float
+    reason: str
+
+
+@dataclass
+class Echo:
+    """A prior recommendation (or advance question) and who brought it up in this session, when."""
+
+    kind: str
+    ref: str
+    item_text: str | None
+    year: int | None
+    position: str | None
+    recommending_states: list[str]
+    by: list[tuple[str, float]] = field(default_factory=list)  # (speaker, stream time)
+    answered_at: float | None = None  # an advance question the State under review answered
+
+
+@dataclass
+class Speaker:
+    name: str
+    role: str
+    turns: int
+    seconds: float
+    first: float
+
+
+@dataclass
+class SessionReport:
+    """Everything a report shows, built from the events of one session."""
+
+    session: str
+    title: str
+    state_under_review: str
+    source: str
+    started: datetime | None
+    ended: datetime | None  # None: the session was still running when the report was made
+    turns: list[ReportTurn]
+    gaps: list[Gap]
+    recommendations: list[Echo]
+    questions: list[Echo]
+    speakers: list[Speaker]
+    themes: list[tuple[str, int]]
+    keywords: list[tuple[str, int]]
+    last_event: datetime | None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.ended is None
+
+    @property
+    def utterances(self) -> list[ReportUtterance]:
+        return [u for t in self.turns for u in t.utterances]
+
+    @property
+    def matches(self) -> list[tuple[ReportUtterance, ReportMatch]]:
+        return [(u, m) for u in self.utterances for m in u.matches]
+
+    @property
+    def span(self) -> float:
+        """Stream seconds from the start to the last thing heard or lost."""
+        ends = [u.end for u in self.utterances] + [g.end for g in self.gaps]
+        return max(ends, default=0.0)
+
+    @property
+    def lost(self) -> float:
+        return sum(g.end - g.start for g in self.gaps)
+
+    @property
+    def coverage(self) -> float:
+        """Share of the stream's span that was heard (not lost to a gap)."""
+        return 1.0 - self.lost / self.span if self.span else 1.0
+
+    @property
+    def opened(self) -> datetime | None:
+        """When the stream's time 0 was, on the session's clock (a replay's clock is the session's own)."""
+        return self.wall(0.0)
+
+    @property
+    def closed(self) -> datetime | None:
+        """The session's clock at the last thing heard or lost."""
+        return self.wall(self.span)
+
+    def wall(self, stream_time: float) -> datetime | None:
+        """Wall-clock time of a stream time, from the first utterance's own pairing of the two."""
+        first = next(iter(self.utterances), None)
+        return first.wall + timedelta(seconds=stream_time - first.start) if first else None
+
+
+def _match(event: Event) -> ReportMatch:
+    return ReportMatch(
+        kind=event["kind"],
+        ref=str(event["ref"]),
+        score=float(event["score"]),
+        quote=event["quote"],
+        start=float(event["start"]),
+        end=float(event["end"]),
+        position=event.get("position"),
+        recommending_states=list(event.get("recommending_states") or []),
+        group=list(event.get("group") or []),
+        item_text=event.get("item_text"),
+        year=event.get("year"),
+        themes=list(event.get("themes") or []),
+    )
+
+
+def _turns(events: list[Event]) -> list[ReportTurn]:
+    """Turns with their utterances and matches; a correction renames the guessed turn it corrects."""
+    turns: list[ReportTurn] = []
+    for event in events:
+        kind = event["type"]
+        if kind == "turn":
+            last = turns[-1] if turns else None
+            if event.get("corrects") and last and last.unconfirmed and last.speaker == event["corrects"]:
+                last.corrected_from, last.speaker, last.role = last.speaker, event["speaker"], event["role"]
+                last.unconfirmed = bool(event.get("unconfirmed"))
+                for u in last.utterances:
+                    u.speaker, u.role, u.unconfirmed = last.speaker, last.role, last.unconfirmed
+                continue
+            wall = _wall_of(events, float(event["start"]))
+            turns.append(
+                ReportTurn(event["speaker"], event["role"], float(event["start"]), wall, bool(event.get("unconfirmed")))
+            )
+        elif kind == "utterance":
+            if not turns or turns[-1].speaker != event["speaker"]:  # a log that starts mid-turn (a resumed session)
+                wall = datetime.fromisoformat(event["wall"])
+                turns.append(ReportTurn(event["speaker"], event["role"], float(event["start"]), wall, False))
+            turns[-1].utterances.append(
+                ReportUtterance(
+                    speaker=turns[-1].speaker,
+                    role=turns[-1].role,
+                    text=event["text"],
+                    start=float(event["start"]),
+                    end=float(event["end"]),
+                    wall=datetime.fromisoformat(event["wall"]),
+                    confidence=event.get("confidence"),
+                    unconfirmed=turns[-1].unconfirmed,
+                    translated_from=event.get("translated_from"),
+                )
+            )
+        elif kind == "match" and turns and turns[-1].utterances:
+            turns[-1].utterances[-1].matches.append(_match(event))  # matches follow the utterance they come from
+    return turns
+
+
+def _wall_of(events: list[Event], stream_time: float) -> datetime:
+    """A turn event carries no wall time: take it from any utterance's pairing of stream and wall time."""
+    for event in events:
+        if event["type"] == "utterance":
+            return datetime.fromisoformat(event["wall"]) + timedelta(seconds=stream_time - float(event["start"]))
+    return datetime.fromisoformat(events[0]["at"])
+
+
+def _echoes(turns: list[ReportTurn], sur: str) -> tuple[list[Echo], list[Echo]]:
+    found: dict[tuple[str, str], Echo] = {}
+    for turn in turns:
+        for u in turn.utterances:
+            for m in u.matches:
+                if m.kind == "keyword":
+                    continue
+                echo = found.setdefault(
+                    (m.kind, m.ref),
+                    Echo(m.kind, m.ref, m.item_text, m.year, m.position, m.recommending_states),
+                )
+                if m.kind == "advance_question" and u.speaker == sur:
+                    echo.answered_at = echo.answered_at if echo.answered_at is not None else m.start
+                else:
+                    echo.by.append((u.speaker, m.start))
+    ordered = sorted(found.values(), key=lambda e: min([t for _, t in e.by] + [e.answered_at or float("inf")]))
+    return [e for e in ordered if e.kind == "recommendation"], [e for e in ordered if e.kind == "advance_question"]
+
+
+def _speakers(turns: list[ReportTurn]) -> list[Speaker]:
+    by_name: dict[str, Speaker] = {}
+    for turn in turns:
+        if turn.role == "chair":
+            continue
+        s = by_name.setdefault(turn.speaker, Speaker(turn.speaker, turn.role, 0, 0.0, turn.start))
+        s.turns += 1
+        s.seconds += turn.end - turn.start
+    return sorted(by_name.values(), key=lambda s: s.first)
+
+
+def build_report(session: str, events: list[Event]) -> SessionReport:
+    """The report of one session from its events, in the order they were recorded."""
+    marks = [e for e in events if e["type"] in ("session_started", "session_ended")]
+    head = marks[0] if marks else {}
+    started = next((e for e in marks if e["type"] == "session_started"), None)
+    ended = marks[-1] if marks and marks[-1]["type"] == "session_ended" else None
+    sur = head.get("state_under_review", "")
+    turns = _turns(events)
+    recommendations, questions = _echoes(turns, sur)
+    matches = [m for t in turns for u in t.utterances for m in u.matches]
+    themes = Counter(theme for m in matches if m.kind == "recommendation" for theme in (m.themes or [UNKNOWN_THEME]))
+    keywords = Counter(m.ref for m in matches if m.kind == "keyword")
+    return SessionReport(
+        session=session,
+        title=head.get("title", session),
+        state_under_review=sur,
+        source=head.get("source", ""),
+        started=datetime.fromisoformat(started["at"]) if started else None,
+        ended=datetime.fromisoformat(ended["at"]) if ended else None,
+        turns=turns,
+        gaps=[Gap(float(e["start"]), float(e["end"]), e["reason"]) for e in events if e["type"] == "stream_gap"],
+        recommendations=recommendations,
+        questions=questions,
+        speakers=_speakers(turns),
+        themes=themes.most_common(TOP_THEMES),
+        keywords=keywords.most_common(),
+        last_event=datetime.fromisoformat(events[-1]["at"]) if events else None,
+    )
