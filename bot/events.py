@@ -121,6 +121,9 @@ class EventFactory:
             position=None,
             recommending_states=[],
             group=[],
+            item_text=None,
+            year=None,
+            themes=[],
             **_translation(translated_from),
             **_attribution(confirmed),
         )

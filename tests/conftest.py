@@ -48,6 +48,15 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600)
     )
 
 
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The one `uprwatch: error:` line of a command that failed as a user error (exit 2, no traceback)."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("uprwatch: error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
 @pytest.fixture(scope="session")
 def matrix_2018() -> Path:
     if not MATRIX_2018.is_file():

@@ -48,6 +48,7 @@ class Sent:
     at: float = 0.0
     filename: str | None = None
     document: bytes = b""
+    uploaded: bool = False  # the document's bytes came with this request (not a file_id of an earlier upload)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class FakeBotApi:
         self.confirmed = 0
         self.next_message_id = 1
         self.next_update_id = 1
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (name, bytes) of every uploaded document
         self.recent: deque[float] = deque()  # accepted sends, all chats
         self.recent_per_chat: dict[int, deque[float]] = defaultdict(deque)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -183,6 +185,11 @@ class FakeBotApi:
             }
         if fault == "500":
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+        uploaded = "_document" in params
+        if method == "sendDocument" and not uploaded:  # a file_id: Telegram sends the file it already holds
+            if params.get("document") not in self.files:
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: wrong file identifier"}
+            params["_filename"], params["_document"] = self.files[params["document"]]
         with self.lock:
             now = time.monotonic()
             while self.recent and self.recent[0] <= now - 1.0:
@@ -207,13 +214,16 @@ class FakeBotApi:
                 at=now,
                 filename=params.get("_filename"),
                 document=params.get("_document", b""),
+                uploaded=uploaded,
             )
             self.next_message_id += 1
             self.sent.append(sent)
         kind = "private" if chat > 0 else "supergroup"
         result = {"message_id": sent.message_id, "date": int(time.time()), "chat": {"id": chat, "type": kind}}
         if method == "sendDocument":
-            result["document"] = {"file_id": "doc1", "file_unique_id": "doc1", "file_name": sent.filename}
+            file_id = params.get("document") if not uploaded else f"doc{len(self.files) + 1}"
+            self.files[file_id] = (sent.filename or "", sent.document)
+            result["document"] = {"file_id": file_id, "file_unique_id": file_id, "file_name": sent.filename}
         else:
             result["text"] = sent.text
         return 200, {"ok": True, "result": result}

@@ -1,6 +1,6 @@
 import json
 
-from tests.conftest import EVAL, SAMPLES, load_jsonl, needs_shared, run_cli
+from tests.conftest import EVAL, SAMPLES, load_jsonl, needs_shared, one_line_error, run_cli
 from tests.scoring import score
 
 
@@ -25,14 +25,6 @@ def test_match_single_text_prints_a_readable_line(matrix_2018):
     result = run_cli("match", "--corpus", str(matrix_2018), "Ratify the Optional Protocol to CEDAW.")
     assert result.returncode == 0
     assert "28.12" in result.stdout
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.startswith("uprwatch: error:")]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path):

@@ -10,6 +10,7 @@ from datetime import datetime
 from html import escape
 
 import pytest
+from markupsafe import escape as markup_escape
 
 from tests.conftest import SAMPLES, load_jsonl, run_cli, stored_events
 from tests.fake_bot_api import FakeBotApi
@@ -71,6 +72,9 @@ KEYS = {
         "position",
         "recommending_states",
         "group",
+        "item_text",  # what was echoed, its year and themes: the report needs the log alone
+        "year",
+        "themes",
     },
     "lag": {"behind"},
 }
@@ -150,7 +154,7 @@ def delivered(demo_run: DemoRun):
 
 def test_the_private_chat_gets_germanys_turn_and_matches_and_nothing_else(delivered):
     api, events, _ = delivered
-    texts = [m.text for m in api.to(PRIVATE)]
+    texts = [m.text for m in api.to(PRIVATE) if m.method == "sendMessage"]
     # the answers to commands sent before the bot was up go out beside the session, never ahead of it
     alerts = [t for t in texts if t.startswith(("🔴", "▶", "⏹")) or "↳" in t]
     replies = [t for t in texts if t not in alerts]
@@ -197,3 +201,21 @@ def test_the_channel_gets_every_match_and_the_bot_stayed_within_the_limits(deliv
     assert len(sent) == len({(e["chat"], e["event"]) for e in sent})  # no alert twice to one chat
     assert "Telegram: @uprwatch_test_bot is up" in result.stderr
     assert api.token not in result.stderr + result.stdout
+
+
+def test_the_report_of_the_real_run_and_the_one_sent_at_the_end(demo_run: DemoRun, delivered, tmp_path):
+    api, events, _ = delivered
+    page = tmp_path / "report.html"
+    result = run_cli("report", "demo-china-illustrative", "--db", demo_run.db, "--out", str(page))
+    assert result.returncode == 0, result.stderr
+    html = re.sub(r"</?mark>", "", page.read_text(encoding="utf-8"))  # quotes are marked inside the text
+    for e in events:
+        if e["type"] == "utterance":
+            assert str(markup_escape(e["text"])) in html, e["text"]
+        if e["type"] == "match" and e["kind"] == "recommendation":
+            assert f"<td><b>{e['ref']}</b></td>" in html  # in the scorecard
+    (sent,) = [m for m in api.to(PRIVATE) if m.method == "sendDocument"]
+    assert sent.filename == "demo-china-illustrative.html" and sent.document.decode("utf-8").count('class="u"') == sum(
+        e["type"] == "utterance" for e in events
+    )
+    assert api.to(PRIVATE)[-1] == sent  # after the session's end

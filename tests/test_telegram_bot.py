@@ -164,6 +164,16 @@ def test_commands_settings_and_routing(api, tmp_path):
     channel = [m.text for m in api.to(CHANNEL)]
     assert any("S.3" in t for t in channel) and any("S.15" in t for t in channel)
 
+    # after the end, every following chat and the channel get the HTML report: uploaded once, then by file_id
+    reports = [m for m in api.sent if m.method == "sendDocument"]
+    assert {m.chat_id for m in reports} == {ALICE, BOB, CAROL, GROUP, CHANNEL}
+    assert sum(m.uploaded for m in reports) == 1
+    assert {m.filename for m in reports} == {f"{h.session.id}.html"} and len({m.document for m in reports}) == 1
+    assert all(m.text.startswith("📄 <b>Report:") and "machine transcript" in m.text for m in reports)
+    html = reports[0].document.decode()
+    assert "We urge &lt;abolition&gt; &amp; reform of detention." in html and "<abolition>" not in html
+    assert all(api.to(c)[-1].method == "sendDocument" for c in (ALICE, CAROL, CHANNEL))  # after the Ended alert
+
     assert {c["commands"][0]["command"] for c in api.commands} == {"start"}
     scopes = [c.get("scope") for c in api.commands]
     assert None in scopes and {"type": "chat", "chat_id": OPERATOR} in scopes
@@ -190,7 +200,11 @@ def test_operator_commands_forget_and_privacy(api, tmp_path, caplog):
         api.say(OPERATOR, "/sessions")
         api.say(OPERATOR, f"/sessions {h.session.id}")
         api.say(OPERATOR, "/broadcast Room XX: the session resumes at 15:00 <sharp>")
-        await h.replies(OPERATOR, 4)
+        api.say(OPERATOR, "/report no-such-session")
+        api.say(ALICE, "/report")  # a follower: the last session, still running
+        api.say(CAROL, "/report")  # never followed
+        await h.replies(OPERATOR, 5)
+        await h.replies(CAROL, 1)
         await h.replies(BOB, 5)
         api.say(BOB, "/forget")
         api.say(BOB, "/forget yes")
@@ -208,6 +222,14 @@ def test_operator_commands_forget_and_privacy(api, tmp_path, caplog):
     assert document.filename == f"{h.session.id}-transcript.txt"
     assert "We urge <abolition> & reform of detention." in document.document.decode()
     assert any("Queued for 2 chats" in m.text for m in operator)
+    assert any(f"No session no-such-session in the log; known: {h.session.id}" in m.text for m in operator)
+    alice_report = next(m for m in api.to(ALICE) if m.method == "sendDocument")
+    assert alice_report.filename == f"{h.session.id}-in-progress.html"  # the session had not ended
+    assert (
+        'id="in-progress"' in alice_report.document.decode()
+        and "We urge &lt;abolition&gt;" in alice_report.document.decode()
+    )
+    assert [m.text for m in api.to(CAROL)] == ["Reports go to chats that follow the sessions: /follow first."]
     assert any("📢 Room XX: the session resumes at 15:00 &lt;sharp&gt;" in m.text for m in api.to(ALICE))
 
     bob = [m.text for m in api.to(BOB)]

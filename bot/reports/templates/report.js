@@ -1,7 +1,10 @@
 // Search and filters work on the page itself: the report must open offline, from a file or a Telegram download.
 (function () {
   "use strict";
-  var fold = function (s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+  // "cote d'ivoire" finds "Côte d’Ivoire": accents and typographic apostrophes need not be typed
+  var fold = function (s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019\u02bc`\u00b4]/g, "'").toLowerCase();
+  };
   var q = document.getElementById("q");
   var speaker = document.getElementById("f-speaker");
   var kind = document.getElementById("f-kind");
