@@ -45,13 +45,15 @@ def session_events(
     delegations: int = 12, utterances: int = 60, matches: int = 10, gaps: int = 1, ended: bool = True, seed: int = 7
 ) -> list[Event]:
     """Events of one review: the chair hands the floor to each delegation in turn; the State under review opens
-    and answers; `matches` utterances echo the corpus; `gaps` stream gaps fall between turns."""
+    and answers; `matches` utterances echo the corpus (one in four a watched keyword instead); `gaps` stream gaps
+    fall between turns. Utterances last 2.5–7.5 s, so 2,000 of them make a review of about 3.5 hours."""
     rng = random.Random(seed)
     factory = EventFactory(SESSION, "Europe/Zurich", datetime(2024, 1, 23, 9, 0, tzinfo=ZoneInfo("Europe/Zurich")))
     names = [STATES[n % len(STATES)] + (f" {n // len(STATES)}" if n >= len(STATES) else "") for n in range(delegations)]
     speakers = [SUR, *names, SUR]
     per_turn = max(1, utterances // len(speakers))
-    matched = set(rng.sample(range(len(speakers) * per_turn), min(matches, len(speakers) * per_turn)))
+    total = len(speakers) * per_turn
+    matched = {0} | set(rng.sample(range(1, total), min(matches, total) - 1))  # 0: the opening answers a question
     gap_after = set(rng.sample(range(1, len(speakers)), min(gaps, len(speakers) - 1)))
     events = [factory.session_started(TITLE, SUR, "https://webtv.un.org/x")]
     t, n = 0.0, 0
@@ -65,21 +67,19 @@ def session_events(
         role = "state_under_review" if speaker == SUR else "delegation"
         events.append(factory.turn(Turn(speaker, role, t)))
         for _ in range(per_turn):
-            length = rng.uniform(5.0, 15.0)
+            length = rng.uniform(2.5, 7.5)
             text = " ".join(rng.choice(WORDS) for _ in range(int(length * 2.5))).capitalize() + "."
-            if n in matched:
+            echo: Event | None = None
+            if n in matched and n % 4 == 3:
+                text += " The death penalty must go."
+                echo = factory.keyword(KeywordHit("death penalty", 95.0, "death penalty", 0), speaker, t, t + length)
+            elif n in matched:
                 item = CORPUS[n % len(CORPUS)] if speaker != SUR else CORPUS[3]
                 quote = f"{item.text} as a matter of priority"
-                text = f"{text} {quote}."
-                utterance = Utterance(text, t, t + length, 0.8, "en")
-                events.append(factory.utterance(utterance, speaker, role))
-                found = Match(item, 88.0, quote, t, t + length, (), item.recommending_states)
-                events.append(factory.match(found, speaker))
-                if n % 3 == 0:
-                    hit = KeywordHit("death penalty", 95.0, "death penalty", 0)
-                    events.append(factory.keyword(hit, speaker, t, t + length))
-            else:
-                events.append(factory.utterance(Utterance(text, t, t + length, 0.8, "en"), speaker, role))
+                text += f" {quote}."
+                echo = factory.match(Match(item, 88.0, quote, t, t + length, (), item.recommending_states), speaker)
+            events.append(factory.utterance(Utterance(text, t, t + length, 0.8, "en"), speaker, role))
+            events += [echo] if echo else []
             t += length + rng.uniform(0.4, 1.5)
             n += 1
     if ended:
