@@ -78,17 +78,24 @@ def test_serve_runs_the_calendar_survives_kill_9_and_stops_on_sigterm(tmp_path):
             first.stop()
             second.stop()
         alice = [m.text for m in api.to(ALICE)]
+        reports = {m.filename: m.document.decode() for m in api.to(ALICE) if m.method == "sendDocument"}
         channel = [m.text for m in api.to(CHANNEL)]
 
     a, b = events(db, "review-a"), events(db, "review-b")
-    # the first session: reminder, start, what was said, end, summary — in that order, each once
+    # the first session: reminder, start, what was said, end, report, summary — in that order, each once
     order = [
         next(i for i, t in enumerate(alice) if t.startswith("⏰") and "Morning review" in t),
         next(i for i, t in enumerate(alice) if t.startswith("🔴") and "Morning review" in t),
         next(i for i, t in enumerate(alice) if t.startswith("⏹") and "Morning review" in t),
+        next(i for i, t in enumerate(alice) if t.startswith("📄 <b>Report: Morning review")),
         next(i for i, t in enumerate(alice) if "Summary" in t and "Morning review" in t),
     ]
     assert order == sorted(order), alice
+    # the report of the resumed session holds what was heard before the kill and after the restart, and the gap
+    said = [e["text"] for e in events(db, "review-a") if e["type"] == "utterance"]
+    assert set(reports) == {"review-a.html", "review-b.html"}
+    assert "uprwatch was not running" in reports["review-a.html"]
+    assert reports["review-a.html"].count('class="u"') == len(said)
     assert len(alice) == len(set(alice)) and len(channel) == len(set(channel)), "an alert was sent twice"
     assert any("🔴 <b>Live: Afternoon review" in t for t in channel)  # a channel may get alerts merged
     # the restart resumed the first session in the same log, with the time it was down as a gap
