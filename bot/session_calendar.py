@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from uprwatch.config.errors import UserError
-from uprwatch.config.session_file import SessionFile, load_session_file
+from uprwatch.config.session_file import SessionFile, SessionFileError, load_session_file
 from uprwatch.matching.corpus_loader import load_corpus
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.transcribe.sources import open_source
@@ -118,6 +118,13 @@ def check_sessions(paths: Sequence[Path]) -> Calendar:
     for path in paths:
         try:
             loaded.append(load_session_file(path))
+        except SessionFileError as exc:
+            problems += exc.problems
+            if exc.settings is not None:
+                # the checks beyond the file run too, so that one pass finds every problem; a key already
+                # reported (a start that did not parse is also a "missing" start) is reported once
+                said = {p.split(": ", 2)[1] for p in exc.problems if p.count(": ") >= 2}
+                problems += [p for p in _problems_beyond_the_file(exc.settings) if p.split(": ", 2)[1] not in said]
         except UserError as exc:
             problems.append(str(exc))
     by_id: dict[str, list[SessionFile]] = {}

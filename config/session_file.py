@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from uprwatch.config import defaults
@@ -15,6 +15,7 @@ from uprwatch.config.errors import UserError
 
 LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar", "floor")
 CATCH_UP_POLICIES = ("queue", "skip_to_live", "smaller_model")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,17 @@ def parse_duration(text: str) -> timedelta | None:
     return timedelta(**{_UNITS[found.group(2)]: float(found.group(1))}) if found else None
 
 
+class SessionFileError(UserError):
+    """A session file with problems: `problems` lists every one (file, table, key, what is wrong); the message
+    is the first, with how many more there are, so a command that stops on it still prints one line."""
+
+    def __init__(self, problems: list[str], settings: SessionFile | None = None):
+        self.problems = problems
+        self.settings = settings  # what could be read, the defaults standing in for what could not
+        more = f" (and {len(problems) - 1} more: uprwatch sessions check FILE lists them)" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more)
+
+
 _SCHEMA: dict[str, set[str]] = {
     "session": {"id", "title", "state_under_review", "start", "end", "timezone", "source", "language"},
     "corpus": {"recommendations", "advance_questions"},
@@ -94,26 +106,26 @@ _SCHEMA: dict[str, set[str]] = {
 
 
 class _Reader:
-    """Typed access to one TOML table that reports problems as `file: [table] key: problem`."""
+    """Typed access to one TOML table. A problem is recorded as `file: [table] key: problem` in the list the
+    reader shares with the other tables, and the key's default is used, so one pass finds every problem."""
 
-    def __init__(self, path: Path, table: str, data: dict[str, Any]):
-        self.path, self.table, self.data = path, table, data
-        unknown = sorted(set(data) - _SCHEMA[table])
-        if unknown:
-            allowed = ", ".join(sorted(_SCHEMA[table]))
-            self.fail(unknown[0], f"unknown key (allowed: {allowed})")
+    def __init__(self, path: Path, table: str, data: dict[str, Any], problems: list[str]):
+        self.path, self.table, self.data, self.problems = path, table, data, problems
+        allowed = ", ".join(sorted(_SCHEMA[table]))
+        for key in sorted(set(data) - _SCHEMA[table]):
+            self.fail(key, f"unknown key (allowed: {allowed})", None)
 
-    def fail(self, key: str, problem: str) -> NoReturn:
-        raise UserError(f"{self.path}: [{self.table}] {key}: {problem}")
+    def fail(self, key: str, problem: str, fallback: T) -> T:
+        """Record a problem with `key`; returns the value to go on with."""
+        self.problems.append(f"{self.path}: [{self.table}] {key}: {problem}")
+        return fallback
 
     def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         value = self.data.get(key, default)
         if value is None:
-            if required:
-                self.fail(key, "missing; add it to the session file")
-            return None
+            return self.fail(key, "missing; add it to the session file", None) if required else None
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"must be a non-empty string, got {value!r}")
+            return self.fail(key, f"must be a non-empty string, got {value!r}", default)
         return value.strip()
 
     def paths(self, key: str) -> list[Path]:
@@ -121,23 +133,24 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, "must be a list of file paths")
+            return self.fail(key, "must be a list of file paths", [])
         resolved = [(self.path.parent / v).resolve() for v in value]
         for p in resolved:
             if not p.is_file():
-                self.fail(key, f"file not found: {p}")
-        return resolved
+                self.fail(key, f"file not found: {p}", None)
+        return [p for p in resolved if p.is_file()]
 
     def names(self, key: str) -> list[str]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, "must be a list of non-empty strings")
+            return self.fail(key, "must be a list of non-empty strings", [])
         return [v.strip() for v in value]
 
     def ids(self, key: str) -> tuple[int, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            self.fail(key, f"must be a list of numeric Telegram ids, like [123456789, -1001234567890]; got {value!r}")
+            example = "like [123456789, -1001234567890]"
+            return self.fail(key, f"must be a list of numeric Telegram ids, {example}; got {value!r}", ())
         return tuple(value)
 
     def when(self, key: str, tz: ZoneInfo) -> datetime | None:
@@ -148,39 +161,40 @@ class _Reader:
             try:
                 value = datetime.fromisoformat(value)
             except ValueError:
-                self.fail(key, f"not an ISO date-time like 2024-01-23T09:00: {value!r}")
+                return self.fail(key, f"not an ISO date-time like 2024-01-23T09:00: {value!r}", None)
         if not isinstance(value, datetime):
-            self.fail(key, f"must be a date-time like 2024-01-23T09:00, got {value!r}")
+            return self.fail(key, f"must be a date-time like 2024-01-23T09:00, got {value!r}", None)
         return value if value.tzinfo else value.replace(tzinfo=tz)
 
-    def _as_duration(self, key: str, value: object) -> timedelta:
+    def _as_duration(self, key: str, value: object) -> timedelta | None:
         found = parse_duration(value) if isinstance(value, str) else None
         if found is None:
-            self.fail(key, f'not a duration like "90s", "30m" or "24h": {value!r}')
+            return self.fail(key, f'not a duration like "90s", "30m" or "24h": {value!r}', None)
         return found
 
     def duration(self, key: str, default: timedelta) -> timedelta:
-        value = self.data.get(key)
-        return default if value is None else self._as_duration(key, value)
+        found = self._as_duration(key, self.data[key]) if key in self.data else None
+        return default if found is None else found
 
     def durations(self, key: str, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
         value = self.data.get(key)
         if value is None:
             return default
         if not isinstance(value, list):
-            self.fail(key, f'must be a list of durations like ["24h", "30m"], got {value!r}')
-        return tuple(sorted((self._as_duration(key, v) for v in value), reverse=True))
+            return self.fail(key, f'must be a list of durations like ["24h", "30m"], got {value!r}', default)
+        found = [self._as_duration(key, v) for v in value]
+        return tuple(sorted((d for d in found if d is not None), reverse=True))
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            self.fail(key, f"must be true or false, got {value!r}")
+            return self.fail(key, f"must be true or false, got {value!r}", False)
         return value
 
     def number(self, key: str, default: float, low: float, high: float) -> float:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            self.fail(key, f"must be a number from {low:g} to {high:g}, got {value!r}")
+            return self.fail(key, f"must be a number from {low:g} to {high:g}, got {value!r}", default)
         return float(value)
 
 
@@ -202,23 +216,32 @@ def load_session_file(path: str | Path) -> SessionFile:
     except UnicodeDecodeError:
         raise UserError(f"{path}: not a UTF-8 text file; save it as UTF-8 TOML") from None
 
+    problems: list[str] = []
+    tables: dict[str, dict[str, Any]] = {}
     for table, value in raw.items():
         if table not in _SCHEMA:
-            raise UserError(f"{path}: unknown table [{table}] (allowed: {', '.join(_SCHEMA)})")
-        if not isinstance(value, dict):
-            raise UserError(f"{path}: {table} must be a table, written [{table}]")
+            problems.append(f"{path}: unknown table [{table}] (allowed: {', '.join(_SCHEMA)})")
+        elif not isinstance(value, dict):
+            problems.append(f"{path}: {table} must be a table, written [{table}]")
+        else:
+            tables[table] = value
     if "session" not in raw:
-        raise UserError(f"{path}: missing [session] table with id and state_under_review")
+        problems.append(f"{path}: missing [session] table with id and state_under_review")
 
-    s = _Reader(path, "session", raw["session"])
+    def reader(table: str) -> _Reader:
+        return _Reader(path, table, tables.get(table, {}), problems)
+
+    s = reader("session")
     tz_name = s.text("timezone", defaults.DEFAULT_TIMEZONE) or defaults.DEFAULT_TIMEZONE
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        s.fail("timezone", f"unknown time zone {tz_name!r}; use an IANA name such as Europe/Zurich")
+        tz = s.fail(
+            "timezone", f"unknown time zone {tz_name!r}; use an IANA name such as Europe/Zurich", ZoneInfo("UTC")
+        )
     language = s.text("language", "en") or "en"
     if language not in LANGUAGES:
-        s.fail("language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        language = s.fail("language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}", "en")
     session_id = s.text("id", required=True) or ""
     session = SessionSettings(
         id=session_id,
@@ -231,26 +254,24 @@ def load_session_file(path: str | Path) -> SessionFile:
         language=language,
     )
     if session.start and session.end and session.end <= session.start:
-        s.fail("end", "must be after start")
+        s.fail("end", "must be after start", None)
 
-    c = _Reader(path, "corpus", raw.get("corpus", {}))
+    c = reader("corpus")
     corpus = CorpusSettings(recommendations=c.paths("recommendations"), advance_questions=c.paths("advance_questions"))
-    f = _Reader(path, "floor", raw.get("floor", {}))
-    t = _Reader(path, "transcription", raw.get("transcription", {}))
-    a = _Reader(path, "alerts", raw.get("alerts", {}))
+    f, t, a = reader("floor"), reader("transcription"), reader("alerts")
     whisper_language = t.text("language") or (None if language == "floor" else language)
     translate = t.flag("translate")
     if translate and whisper_language == "en":
-        t.fail(
-            "translate", 'the audio is already English; set [session] language = "floor" (or fr, es, …) to translate'
-        )
+        english = 'the audio is already English; set [session] language = "floor" (or fr, es, …) to translate'
+        translate = t.fail("translate", english, False)
     floor_languages = tuple(t.names("floor_languages") or defaults.FLOOR_LANGUAGES)
     if bad := [code for code in floor_languages if not re.fullmatch(r"[a-z]{2,3}", code)]:
-        t.fail("floor_languages", f"{', '.join(map(repr, bad))}: use Whisper's language codes, such as 'fr' or 'zh'")
+        codes = ", ".join(map(repr, bad))
+        floor_languages = t.fail("floor_languages", f"{codes}: use Whisper's language codes, such as 'fr' or 'zh'", ())
     catch_up = t.text("catch_up", "queue") or "queue"
     if catch_up not in CATCH_UP_POLICIES:
-        t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}")
-    tg = _Reader(path, "telegram", raw.get("telegram", {}))
+        catch_up = t.fail("catch_up", f"must be one of {', '.join(CATCH_UP_POLICIES)}, got {catch_up!r}", "queue")
+    tg = reader("telegram")
     token_files = tg.paths("token_file")
     telegram = TelegramSettings(
         token_file=token_files[0] if token_files else None,
@@ -259,27 +280,35 @@ def load_session_file(path: str | Path) -> SessionFile:
         digest_minutes=tg.number("digest_minutes", 10, 1, 24 * 60),
         drain_s=tg.number("drain_s", 120, 0, 24 * 3600),
     )
-    sch = _Reader(path, "schedule", raw.get("schedule", {}))
+    sch = reader("schedule")
     defaults_schedule = ScheduleSettings()
     schedule = ScheduleSettings(
         reminders=sch.durations("reminders", defaults_schedule.reminders),
         pre_roll=sch.duration("pre_roll", defaults_schedule.pre_roll),
         overrun=sch.duration("overrun", defaults_schedule.overrun),
     )
-    return SessionFile(
+    speakers, keywords = f.names("speakers"), a.names("keywords")
+    model = t.text("model", defaults.DEFAULT_MODEL) or defaults.DEFAULT_MODEL
+    min_score = a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100)
+    max_lag_s = t.number("max_lag_s", 30.0, 1, 3600)
+    fallback_model = t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en"
+    settings = SessionFile(
         path=path,
         session=session,
         corpus=corpus,
-        speakers=f.names("speakers"),
-        model=t.text("model", defaults.DEFAULT_MODEL) or defaults.DEFAULT_MODEL,
+        speakers=speakers,
+        model=model,
         whisper_language=whisper_language,
         translate=translate,
         floor_languages=floor_languages,
-        min_score=a.number("min_score", defaults.DEFAULT_MIN_SCORE, 0, 100),
-        keywords=a.names("keywords"),
+        min_score=min_score,
+        keywords=keywords,
         catch_up=catch_up,
-        max_lag_s=t.number("max_lag_s", 30.0, 1, 3600),
-        fallback_model=t.text("fallback_model", "embedded:tiny.en") or "embedded:tiny.en",
+        max_lag_s=max_lag_s,
+        fallback_model=fallback_model,
         telegram=telegram,
         schedule=schedule,
     )
+    if problems:
+        raise SessionFileError(problems, settings)
+    return settings

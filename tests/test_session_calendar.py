@@ -100,6 +100,29 @@ def test_check_reports_every_problem_at_once_and_books_the_sound_files(tmp_path)
     assert "unreadable.toml: [session] source: unsupported source rtmp://example/live" in problems
 
 
+def test_one_file_with_many_problems_gets_them_all_in_one_pass(tmp_path):
+    path = write(tmp_path, "many", tz="Europe/Genf", reminders='["30m", "soon"]', speakers='["Atlantis"]')
+    path.write_text(
+        path.read_text()
+        .replace("overrun =", 'colour = "blue"\noverrun =')
+        .replace(str(SAMPLES / "demo-session.ogg"), "rtmp://x/y"),
+        encoding="utf-8",
+    )
+    problems = "\n".join(check_sessions([path]).problems)
+    for expected in (
+        "[session] timezone: unknown time zone 'Europe/Genf'",
+        "[schedule] reminders: not a duration like",
+        "[schedule] colour: unknown key",
+        "[floor] speakers: unknown State 'Atlantis'",
+        "[session] source: unsupported source rtmp://x/y",
+    ):
+        assert problems.count(expected) == 1, problems
+    assert len(problems.splitlines()) == 5
+    # a command that stops on the file still prints one line, saying how many more there are
+    with pytest.raises(UserError, match=r"timezone: unknown time zone .* \(and 2 more: uprwatch sessions check FILE"):
+        load_session_file(path)
+
+
 def test_sessions_commands(tmp_path):
     soon = datetime.now(ZoneInfo("Europe/Zurich")) + timedelta(hours=2)
     write(
