@@ -245,13 +245,31 @@ def _calendar_times(when: datetime) -> str:
     return f"{geneva:%a %d %b %Y %H:%M} Geneva ({local:%H:%M %Z} here)"
 
 
+def _logged_types(db: str, sessions: list[str]) -> dict[str, set[str]] | None:
+    """The event types the session log holds per session; None when there is no log yet."""
+    try:
+        store = SessionStore(db, existing=True)
+    except UserError as exc:
+        if "no session log at" not in str(exc):
+            raise
+        return None
+    try:
+        return {sid: {e["type"] for e in store.events(sid)} for sid in sessions}
+    finally:
+        store.close()
+
+
 def cmd_sessions_list(args: argparse.Namespace) -> int:
     calendar = check_sessions(session_files(Path(args.sessions)))
     now = datetime.now(UTC)
-    shown = [b for b in calendar.bookings if b.state(now) != ENDED or args.all]
+    logged = _logged_types(args.db or defaults.default_db_url(), [b.id for b in calendar.bookings])
+    states = {b.id: b.state(now) if logged is None else b.observed_state(now, logged[b.id]) for b in calendar.bookings}
+    shown = [b for b in calendar.bookings if states[b.id] != ENDED or args.all]
+    width = max((len(state) for state in states.values()), default=0)
+    id_width = max((len(b.id) for b in shown), default=0)
     for booking in shown:
         print(
-            f"{booking.id}  {booking.state(now):<9}  {_calendar_times(booking.start)} – {booking.end:%H:%M}  "
+            f"{booking.id:<{id_width}}  {states[booking.id]:<{width}}  {_calendar_times(booking.start)} – {booking.end:%H:%M}  "
             f"{booking.settings.session.title}"
         )
     if not shown:
@@ -408,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sessions_sub.add_parser("list", help="upcoming and running sessions, Geneva and local time")
     p.add_argument("--sessions", default=str(SESSIONS_DIR), help=f"folder of session files (default {SESSIONS_DIR})")
     p.add_argument("--all", action="store_true", help="ended sessions too")
+    p.add_argument("--db", help="session log the service writes, to tell waiting, live and ended apart")
     p.set_defaults(func=cmd_sessions_list)
     p = sessions_sub.add_parser("check", help="every problem in session files at once (times, ids, corpus, source)")
     p.add_argument("files", nargs="*", help="session files (default: every file in --sessions)")

@@ -17,7 +17,7 @@ from uprwatch.transcribe.sources import open_source
 
 # A UPR review is a 3.5-hour meeting; a session file without an end is given this long.
 DEFAULT_LENGTH = timedelta(hours=3, minutes=30)
-SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
+SCHEDULED, WAITING, LIVE, ENDED = "scheduled", "waiting for stream", "live", "ended"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,14 @@ class Booking:
         if now < self.opens:
             return SCHEDULED
         return LIVE if now < self.closes else ENDED
+
+    def observed_state(self, now: datetime, logged: set[str]) -> str:
+        """The clock's state, corrected by the types of event the session log holds for the session: it has
+        ended once `session_ended` is logged, and is only waiting for the stream until words are heard."""
+        if "session_ended" in logged:
+            return ENDED
+        clock = self.state(now)
+        return WAITING if clock == LIVE and "utterance" not in logged else clock
 
 
 @dataclass(frozen=True)

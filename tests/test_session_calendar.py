@@ -1,12 +1,14 @@
 """The calendar of session files: schedule settings, every problem at once with file and key, and the
 `uprwatch sessions` commands."""
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from uprwatch.bot.session_calendar import ENDED, LIVE, SCHEDULED, check_sessions
+from uprwatch.bot.session_calendar import ENDED, LIVE, SCHEDULED, WAITING, check_sessions
+from uprwatch.bot.session_store import SessionStore
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import load_session_file, parse_duration
 
@@ -69,6 +71,11 @@ def test_schedule_is_read_and_gives_the_moments_the_service_acts_on(tmp_path):
     ]
     assert booking.state(booking.opens - timedelta(seconds=1)) == SCHEDULED
     assert booking.state(booking.opens) == LIVE and booking.state(booking.closes) == ENDED
+    # what the service logged tells waiting for the stream, live and an early end apart
+    assert booking.observed_state(booking.opens, {"session_started"}) == WAITING
+    assert booking.observed_state(booking.opens, {"session_started", "utterance"}) == LIVE
+    assert booking.observed_state(booking.opens, {"session_started", "utterance", "session_ended"}) == ENDED
+    assert booking.observed_state(booking.opens - timedelta(seconds=1), set()) == SCHEDULED
 
 
 def test_a_reminder_that_is_not_a_duration_names_file_and_key(tmp_path):
@@ -132,9 +139,26 @@ def test_sessions_commands(tmp_path):
         end=(soon + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:00"),
     )
     write(tmp_path, "past", start="2020-01-01T09:00:00", end="2020-01-01T10:00:00")
-    listed = run_cli("sessions", "list", "--sessions", str(tmp_path))
+    now = datetime.now(ZoneInfo("Europe/Zurich"))
+    write(tmp_path, "opened", start=now.strftime("%Y-%m-%dT%H:%M:00"), end=soon.strftime("%Y-%m-%dT%H:%M:00"))
+    db = f"sqlite:///{tmp_path / 'log.db'}"
+    listed = run_cli("sessions", "list", "--sessions", str(tmp_path), "--db", db)
     assert listed.returncode == 0, listed.stderr
-    assert "upcoming  scheduled" in listed.stdout and "Geneva" in listed.stdout and "past" not in listed.stdout
+    assert (
+        re.search(r"^upcoming +scheduled ", listed.stdout, re.M)
+        and "Geneva" in listed.stdout
+        and "past" not in listed.stdout
+    )
+    assert re.search(r"^opened +live ", listed.stdout, re.M)  # no log yet: the clock alone
+    store = SessionStore(db)
+    store.emit({"type": "session_started", "session": "opened", "at": now.isoformat(), "title": "t",
+                "state_under_review": "China", "source": "x"})  # fmt: skip
+    listed = run_cli("sessions", "list", "--sessions", str(tmp_path), "--db", db)
+    assert re.search(r"^opened +waiting for stream ", listed.stdout, re.M)
+    store.emit({"type": "session_ended", "session": "opened", "at": now.isoformat(), "title": "t",
+                "state_under_review": "China", "source": "x"})  # fmt: skip
+    store.close()
+    assert "opened" not in run_cli("sessions", "list", "--sessions", str(tmp_path), "--db", db).stdout
     write(tmp_path, "broken", reminders='["tomorrow"]')
     checked = run_cli("sessions", "check", "--sessions", str(tmp_path))
     assert checked.returncode == 2
