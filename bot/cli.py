@@ -268,10 +268,8 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
     width = max((len(state) for state in states.values()), default=0)
     id_width = max((len(b.id) for b in shown), default=0)
     for booking in shown:
-        print(
-            f"{booking.id:<{id_width}}  {states[booking.id]:<{width}}  {_calendar_times(booking.start)} – {booking.end:%H:%M}  "
-            f"{booking.settings.session.title}"
-        )
+        when = f"{_calendar_times(booking.start)} – {booking.end:%H:%M}"
+        print(f"{booking.id:<{id_width}}  {states[booking.id]:<{width}}  {when}  {booking.settings.session.title}")
     if not shown:
         print("No upcoming or running sessions." + ("" if args.all else " (--all shows ended ones too)"))
     if calendar.problems:

@@ -171,7 +171,7 @@ class Service:
             f"{geneva_time(booking.start)}."
         )
         _say(f"reminder: {s.title} in {_span(before)}")
-        chats = [c.chat_id for c in self.subscribers.receiving()]
+        chats = [c.chat_id for c in self.subscribers.receiving(s.id)]
         self._queue(s.id, f"{s.id}:reminder:{int(before.total_seconds())}", html, chats)
 
     def _summary(self, booking: Booking) -> None:
@@ -188,7 +188,7 @@ class Service:
         )
         _say(f"summary: {text}")
         html = f"📋 <b>Summary</b> — {escape(text)}. Machine transcript — check quotes against the video."
-        self._queue(s.id, f"{s.id}:summary", html, [c.chat_id for c in self.subscribers.receiving()])
+        self._queue(s.id, f"{s.id}:summary", html, [c.chat_id for c in self.subscribers.receiving(s.id)])
 
     # -- running a session -------------------------------------------------------------------------------
 

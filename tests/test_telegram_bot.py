@@ -222,7 +222,7 @@ def test_operator_commands_forget_and_privacy(api, tmp_path, caplog):
     assert document.filename == f"{h.session.id}-transcript.txt"
     assert "We urge <abolition> & reform of detention." in document.document.decode()
     assert any("Queued for 2 chats" in m.text for m in operator)
-    assert any(f"No session no-such-session in the log; known: {h.session.id}" in m.text for m in operator)
+    assert any(f"No session no-such-session among your reports; known: {h.session.id}" in m.text for m in operator)
     alice_report = next(m for m in api.to(ALICE) if m.method == "sendDocument")
     assert alice_report.filename == f"{h.session.id}-in-progress.html"  # the session had not ended
     assert (
@@ -311,3 +311,40 @@ def test_a_thousand_commands_sent_while_down_are_applied_first_and_answered_behi
     assert alert_after < 3, "the answers to the backlog held the session's first alert back"
     assert sum(len(api.to(c)) for c in chats) < 1000  # stopped with answers still to send
     print(f"bot up with 1000 pending commands in {up:.1f} s; first alert {alert_after:.1f} s after it was queued")
+
+
+def test_a_chat_that_names_a_session_hears_that_one_only(api, tmp_path):
+    h = Harness(api, f"sqlite:///{tmp_path / 'bot.db'}", channels=())
+    other = EventFactory("other-review", h.session.timezone, h.session.start)
+    formatter = AlertFormatter(other.wall, h.session.timezone, {})
+    other_router = AlertRouter(h.subscribers, h.outbox, formatter, other, 600)
+    h.bot.services.add_router("other-review", other_router)
+    for chat in (ALICE, BOB):
+        api.say(chat, "/start")
+
+    async def scenario() -> None:
+        await h.bot.start()
+        api.say(ALICE, f"/follow {h.session.id}")
+        api.say(BOB, "/follow no-such-review")
+        await h.replies(ALICE, 2)
+        await h.replies(BOB, 2)
+        h.emit(_event(h, "session_started", title="Morning", state_under_review="China", source="x"))
+        started = other._event("session_started", title="Afternoon", state_under_review="Cuba", source="y")
+        h.store.emit(started)
+        other_router.emit(started)
+        await h.replies(BOB, 4)
+        api.say(ALICE, "/status")
+        await h.replies(ALICE, 4)
+        api.say(ALICE, "/follow all")
+        await h.replies(ALICE, 5)
+        assert await h.bot.stop(drain_s=30)
+
+    asyncio.run(scenario())
+    alice = [m.text for m in api.to(ALICE)]
+    assert alice[1].startswith(f"You follow <code>{h.session.id}</code> only")
+    assert any("Live: Morning" in t for t in alice) and not any("Live: Afternoon" in t for t in alice)
+    assert any(f"This chat: following ({h.session.id})" in t for t in alice)
+    assert alice[-1].startswith("You follow every session.") and h.subscribers.get(ALICE).sessions == ()
+    bob = [m.text for m in api.to(BOB)]
+    assert bob[1].startswith("No session no-such-review here.")
+    assert any("Live: Morning" in t for t in bob) and any("Live: Afternoon" in t for t in bob)

@@ -18,7 +18,7 @@ from telegram import BotCommand, Chat, ChatMember, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 from uprwatch.bot.alert_format import CAVEAT, geneva_time
-from uprwatch.bot.reports.formats import html_report_file, known_sessions
+from uprwatch.bot.reports.formats import html_report_file
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.telegram.answers import CommandAnswers
 from uprwatch.bot.telegram.markup import split_html
@@ -31,12 +31,13 @@ from uprwatch.matching.gazetteer import gazetteer
 
 log = logging.getLogger("uprwatch.telegram")
 LATEST_SHOWN = 5
+SHOWN_SESSIONS = 10
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 COMMANDS = [
     ("start", "what this bot does and what it stores; starts alerts"),
     ("help", "all commands"),
-    ("follow", "get alerts from the live session, or the next one"),
+    ("follow", "get alerts from every session, or /follow SESSION_ID for that one only"),
     ("mode", "all | matches | digest — live feed, matches only, or a digest"),
     ("states", "only these delegations, e.g. /states Germany, France (or: all)"),
     ("keywords", "add|remove|list words to be alerted on"),
@@ -193,13 +194,28 @@ def _live_line(s: BotServices) -> str:
         lines.append(line)
     if coming := _coming(s):
         (nxt, start), lead = coming[0], "Next" if lines else "Nothing live. Next"
-        lines.append(f"{lead}: {escape(nxt.title)}, {geneva_time(start)}.")
+        lines.append(f"{lead}: {escape(nxt.title)} (<code>{escape(nxt.id)}</code>), {geneva_time(start)}.")
     return "\n".join(lines) or "Nothing live, and no session is scheduled here yet."
 
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
-    s.subscribers.update(chat_id, following=True)
-    await _reply(update, context, f"You follow the sessions.\n{_live_line(s)}")
+    names = [n for arg in context.args or [] for n in arg.split(",") if n]
+    if not names or [n.lower() for n in names] == ["all"]:
+        s.subscribers.follow(chat_id)
+        await _reply(update, context, f"You follow every session.\n{_live_line(s)}")
+        return
+    known = {u.id for u in s.upcoming()} | set(s.routers) | {sid for sid, _ in s.store.sessions()}
+    if unknown := [n for n in names if n not in known]:
+        listed = ", ".join(f"<code>{escape(u.id)}</code>" for u, _ in _coming(s)) or "none scheduled"
+        await _reply(
+            update,
+            context,
+            f"No session {escape(', '.join(unknown))} here. Coming: {listed}. /follow alone follows every session.",
+        )
+        return
+    chat = s.subscribers.follow(chat_id, tuple(names))
+    only = ", ".join(f"<code>{escape(n)}</code>" for n in chat.sessions)
+    await _reply(update, context, f"You follow {only} only; /follow all for every session.\n{_live_line(s)}")
 
 
 async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
@@ -295,7 +311,8 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = s.subscribers.get(update.effective_chat.id) if update.effective_chat else None
     if chat:
         lines.append(
-            f"This chat: {'following' if chat.following else 'paused'}, mode {chat.mode}, "
+            f"This chat: {'following' if chat.following else 'paused'} "
+            f"({escape(', '.join(chat.sessions)) if chat.sessions else 'every session'}), mode {chat.mode}, "
             f"States: {escape(', '.join(chat.states) or 'all')}, "
             f"keywords: {escape(', '.join(chat.keywords) or 'none')}, "
             f"quiet: {chat.quiet or 'off'}."
@@ -330,10 +347,11 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(args) > 1:
         await _reply(update, context, USAGE["report"])
         return
-    known = [sid for sid, _ in s.store.sessions()]
+    known = [sid for sid, _ in s.store.sessions() if operator or (subscriber and subscriber.follows(sid))]
     session = args[0] if args else next(iter(known), "")
     if session not in known:
-        await _reply(update, context, f"No session {escape(session)} in the log; {escape(known_sessions(s.store))}.")
+        yours = ", ".join(known[:SHOWN_SESSIONS]) or "none yet"
+        await _reply(update, context, f"No session {escape(session)} among your reports; known: {escape(yours)}.")
         return
     name, data = await asyncio.to_thread(html_report_file, s.store, session)
     caption = f"📄 Report of <code>{escape(session)}</code>\n{CAVEAT}"

@@ -82,7 +82,12 @@ class AlertRouter:
             self._send(event, self.format.gap(event), lambda chat: chat.mode in ("all", "matches"))
 
     def _send(self, event: Event, html: str, wants: Callable[[Chat], bool]) -> None:
-        self._put(event["session"], alert_key(event), html, [c for c in self.subscribers.receiving() if wants(c)])
+        self._put(
+            event["session"],
+            alert_key(event),
+            html,
+            [c for c in self.subscribers.receiving(self.events.session) if wants(c)],
+        )
 
     def _put(self, session: str, key: str, html: str, chats: list[Chat]) -> None:
         self._put_each(session, key, {chat: html for chat in chats})
@@ -106,7 +111,9 @@ class AlertRouter:
         self._send(event, self.format.session(event), lambda chat: True)
         if not started:  # the full report follows the end, as a document built when it is sent
             session = event["session"]
-            self._put(session, report_key(session), self.format.report(event), self.subscribers.receiving())
+            self._put(
+                session, report_key(session), self.format.report(event), self.subscribers.receiving(self.events.session)
+            )
 
     def _turn(self, event: Event) -> None:
         self.role = event["role"]
@@ -124,7 +131,7 @@ class AlertRouter:
     def _utterance(self, event: Event) -> None:
         self.status.waiting_for_stream = False
         speaker = event["speaker"]
-        chats = self.subscribers.receiving()
+        chats = self.subscribers.receiving(self.events.session)
         feed = [c for c in chats if c.mode == "all" and self._about(c, speaker)]
         self._put(event["session"], alert_key(event), self.format.utterance(event), feed)
         for chat in chats:
@@ -168,7 +175,7 @@ class AlertRouter:
         if not events:
             return
         html_for = {}
-        for chat in (c for c in self.subscribers.receiving() if c.mode == "digest"):
+        for chat in (c for c in self.subscribers.receiving(self.events.session) if c.mode == "digest"):
             if lines := [self.format.digest_line(e) for e in events if self._about(chat, e["speaker"])]:
                 html_for[chat] = self.format.digest(since, until, lines)
         self._put_each(session, f"{session}:digest:{since:.0f}-{until:.0f}", html_for)
