@@ -81,6 +81,7 @@ class Service:
         self.by_path: dict[Path, Booking] = {}  # the last good booking of each file
         self.running: dict[str, asyncio.Task[None]] = {}  # the sessions whose pipeline is on
         self.told: set[str] = set()  # problems already reported
+        self.channels: set[int] = set()  # the channels of the session files, as last read
         self.bot: TelegramBot | None = None
         self.stopping = asyncio.Event()
         self.not_live_after = timedelta(minutes=10)  # a stream still silent this long after the start is reported
@@ -110,6 +111,7 @@ class Service:
             if self.bookings.get(booking.id) != booking:
                 self._schedule(booking)
         self.bookings = bookings
+        self._apply_telegram_settings()
         new_problems = [p for p in calendar.problems if p not in self.told]
         self.told = set(calendar.problems)
         for problem in new_problems:
@@ -150,6 +152,15 @@ class Service:
         channels = tuple(sorted({c for t in files for c in t.channels}))
         drain = max((t.drain_s for t in files), default=TelegramSettings().drain_s)
         return TelegramSettings(token_file=token_file, admins=admins, channels=channels, drain_s=drain)
+
+    def _apply_telegram_settings(self) -> None:
+        """Operators and channels follow the session files: an edited file changes them without a restart."""
+        telegram = self._telegram_settings()
+        self.services.admins = telegram.admins
+        for channel in sorted(set(telegram.channels) - self.channels):  # only new ones: a channel that removed
+            self.subscribers.ensure(channel, "channel")  # the bot stays unreachable until the next start
+            self.subscribers.update(channel, following=True, reachable=True)
+        self.channels = set(telegram.channels)
 
     # -- messages that are not session events ------------------------------------------------------------
 
@@ -296,7 +307,6 @@ class Service:
         # the bot has applied the commands sent while it was down
         _say(self.reload())
         telegram = self._telegram_settings()
-        self.services.admins = telegram.admins
         for problem in sorted(self.told):  # found before the operators were known
             self._tell_operators(f"⚠ Session file problem: {escape(problem)}")
         token = find_token(telegram)

@@ -1,5 +1,6 @@
 """`uprwatch serve` when things go wrong around it, in one service run: a source that never goes live, a
-session file broken while its session runs, a session whose end is moved later while it runs."""
+session file broken while its session runs, a session whose end is moved later while it runs;
+operators and channels changed in a file."""
 
 import asyncio
 import time
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from uprwatch.bot.service import Service
+from uprwatch.config.samples import SAMPLES_DIR
 
 from tests.conftest import stored_events
 from tests.hls_server import RATE, LiveOrigin
@@ -63,3 +65,19 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
     assert any("silent.toml: [session] timezone" in w and "last good schedule is kept" in w for w in warnings)
     kinds = [e["type"] for e in stored_events(db, "silent")]
     assert kinds[0] == "session_started" and "utterance" not in kinds
+
+
+def test_operators_and_channels_follow_the_edited_files(tmp_path):
+    start = datetime.now(ZoneInfo("Europe/Zurich")) + timedelta(hours=5)
+    path = book(tmp_path, "later", "Later review", str(SAMPLES_DIR / "demo-session.ogg"), start, 60, -100111)
+    service = Service(tmp_path, f"sqlite:///{tmp_path / 'log.db'}")
+    service.reload()
+    assert service.services.admins == () and [c.chat_id for c in service.subscribers.receiving()] == [-100111]
+    path.write_text(path.read_text().replace("channels = [-100111]", "admins = [42]\nchannels = [-100111, -100222]"))
+    service.reload()  # what the check every minute and /sessions reload do
+    assert service.services.admins == (42,)
+    assert {c.chat_id for c in service.subscribers.receiving()} == {-100111, -100222}
+    service.subscribers.update(-100222, reachable=False)  # the channel removed the bot
+    service.reload()
+    assert not service.subscribers.get(-100222).reachable  # not forced back every minute
+    service.store.close()
