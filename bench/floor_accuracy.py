@@ -171,10 +171,11 @@ def load_floor_session(path: Path) -> tuple[dict, list[dict]]:
     return rows[0], [r for r in rows if not r.get("meta")]
 
 
-def floor_counts(meta: dict, lines: list[dict], with_list: bool) -> tuple[int, int, int, list[str]]:
-    """Right, wrong State, unidentified over the statements of delegations and the State under review."""
+def floor_counts(meta: dict, lines: list[dict], with_list: bool) -> tuple[int, int, int, int, list[str]]:
+    """Right, wrong State, wrong State sent as sure (not marked unconfirmed), unidentified over the statements
+    of delegations and the State under review."""
     tracker = FloorTracker(meta["state_under_review"], meta["speakers_list"] if with_list else None)
-    right = wrong = unidentified = 0
+    right = wrong = sure_wrong = unidentified = 0
     misses = []
     for i, line in enumerate(lines):
         parts = tracker.attribute(line["text"], float(i), float(i) + 0.99)
@@ -190,8 +191,10 @@ def floor_counts(meta: dict, lines: list[dict], with_list: bool) -> tuple[int, i
             unidentified += 1
         else:
             wrong += 1
-            misses.append(f"{truth} credited to {got}: {line['text'][:70]!r}")
-    return right, wrong, unidentified, misses
+            sure = all(part.confirmed for part in parts if part.speaker == got)
+            sure_wrong += sure
+            misses.append(f"{truth} credited to {got}{'' if sure else ' (unconfirmed)'}: {line['text'][:70]!r}")
+    return right, wrong, sure_wrong, unidentified, misses
 
 
 def last_name_heard(meta: dict, lines: list[dict]) -> tuple[int, int]:
@@ -222,16 +225,18 @@ def floor_sets() -> None:
             base_right, base_total = base_right + r, base_total + r + w
         print(f"{split:<4} naive (last State name heard): right {base_right / base_total:.1%} of {base_total}")
         for with_list in (False, True):
-            right = wrong = unidentified = 0
+            right = wrong = sure_wrong = unidentified = 0
             misses: list[str] = []
             for meta, lines in sessions:
-                r, w, u, m = floor_counts(meta, lines, with_list)
+                r, w, sw, u, m = floor_counts(meta, lines, with_list)
                 right, wrong, unidentified, misses = right + r, wrong + w, unidentified + u, misses + m
+                sure_wrong += sw
             total = right + wrong + unidentified
             label = "with list   " if with_list else "without list"
             print(
-                f"{split:<4} {label}: right {right / total:.1%}, wrong State {wrong / total:.1%} ({wrong}), "
-                f"unidentified {unidentified / total:.1%} ({unidentified}) of {total}"
+                f"{split:<4} {label}: right {right / total:.1%}, wrong State {wrong / total:.1%} ({wrong}; "
+                f"{sure_wrong} of them not marked unconfirmed), unidentified {unidentified / total:.1%} "
+                f"({unidentified}) of {total}"
             )
             if split == "dev":  # misses are shown for dev only: test is for measuring, not for reading
                 for miss in misses:

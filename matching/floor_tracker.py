@@ -35,7 +35,11 @@ _ANNOUNCE = [
 # State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
 _DELEGATION_CUES = re.compile(
     r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
-    r"support\w*|thanks|report|efforts?)\b",
+    r"support\w*|applaud\w*|laud\w*|prais\w*|thanks|report|efforts?|"
+    # what is asked of the State under review: the action verbs recommendations are made of (not a modal: the chair
+    # also says what "should" be done)
+    r"ratify\w*|adopt\w*|ensur\w*|establish\w*|strengthen\w*|guarantee\w*|abolish\w*|"
+    r"implement\w*|protect\w*|publish\w*)\b",
     re.I,
 )
 # A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
@@ -46,16 +50,27 @@ HANDOVER_MAX_WORDS = 14
 # statement just closed ("I thank you."), they are evidence that the chair has taken the floor back even when no
 # hand-over is heard: a delegation never continues across a chair remark.
 _PROCEDURE = re.compile(
-    r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|secretariat|delegations|responses|"
+    r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
     r"concluding|remarks|proceed|go ahead|speaking time)\b",
     re.I,
 )
-# Procedural words that hand the floor on, named or not: a nameless one still advances the speakers list.
+# Procedural words that hand the floor on, named or not (evidence of the chair speaking).
 _HANDOVER_WORDS = re.compile(
     r"\b(?:floor|next|then|please|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|"
-    r"back to|turn to|your (?:minute|time|turn)|hear(?:ing)? from|listening)\b",
+    r"back to|turn (?:to|of)|your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|"
+    r"listening)\b",
     re.I,
 )
+# The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
+# list. The noun "floor" alone is not one ("no sound from the floor").
+_NAMELESS_HANDOVER = re.compile(
+    r"\b(?:next|proceed|go ahead|(?:have|take|give\w*) the floor|floor is yours|the floor (?:is|goes)|invit\w*|"
+    r"call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|your (?:minute|time|turn)|hear(?:ing)? from|"
+    r"(?:shall|will|now|to) hear|followed by|listening)\b",
+    re.I,
+)
+# The chair giving the floor back to the speaker it interrupted: "Please resume, Excellency."
+_RESUME_INVITE = re.compile(r"^(?:please |you may (?:now )?)?(?:resume|continue|go on|carry on)\b", re.I)
 CHAIR_MAX_WORDS = 20
 CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
@@ -68,7 +83,8 @@ _CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|thei
 # A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
 _SELF = re.compile(
     r"^(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
-    r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes)\b",
+    r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes|"
+    r"applauds|lauds|praises|salutes)\b",
     re.I,
 )
 # What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"
@@ -78,6 +94,33 @@ _SALUTATION = re.compile(
     r"(?:(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
     re.I,
 )
+# The State under review named by its role, in a chair's sentence giving it the floor: "I give the delegation under
+# review the opportunity to respond", "back to the State under review"; and the concluding remarks, which are its alone.
+_UNDER_REVIEW = re.compile(
+    r"\b(?:state|delegation|country) (?:now )?under review\b|"
+    r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b",
+    re.I,
+)
+_TO_RESPOND = re.compile(
+    r"\b(?:give|giving|invite|floor|back|turn|respond|reply|answer|opportunity|you have|your)\b", re.I
+)
+# How the State under review opens a reply in the middle of the dialogue: "Allow me to respond to some points",
+# "in reply to the questions raised"; a recommending delegation answers nobody.
+_REPLIES = re.compile(
+    r"\b(?:respond\w*|repl(?:y|ies|ying)|answer\w*)\b[^.]{0,40}?\b(?:questions?|points?|issues?|comments?|"
+    r"concerns?|recommendations?)\b|\bquestions? (?:raised|asked)\b|\b(?:raised|mentioned|asked|posed) by\b",
+    re.I,
+)
+# A speaker taking up again where the chair interrupted (a technical fault, the interpreters): "As I was saying",
+# "Decía que…", "Je disais…". Such a statement is the interrupted speaker's, not the next one's.
+_RESUMES = re.compile(
+    r"^(?:(?:thank you|thanks|gracias|merci)[,.]?\s*)?(?:(?:as|like) i was saying|i was saying|to continue|continuing|"
+    r"(?:como )?dec[ií]a|(?:comme )?je disais|je reprends|to resume|resuming)\b",
+    re.I,
+)
+# A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
+# it means a new statement has begun and the chair's hand-over was missed.
+_GREETS_CHAIR = re.compile(r"^thank you(?: very much)?,? (?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
 # How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
 _ADDRESSES_CHAIR = re.compile(r"^(?:thank you,? )?(?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
 _DELEGATION_OPENS = re.compile(r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government))\b", re.I)
@@ -148,6 +191,7 @@ class FloorTracker:
         self._closed = False  # the last statement ended on "I thank you."
         self._followed: State | None = None  # "… to be followed by X"
         self._list_pos = -1
+        self._interrupted: Turn | None = None  # the last statement the chair took the floor from
 
     # -- naming -------------------------------------------------------------------------------------
 
@@ -191,6 +235,13 @@ class FloorTracker:
 
     def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None, bool]:
         """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly."""
+        if (
+            _UNDER_REVIEW.search(sentence)
+            and _TO_RESPOND.search(sentence)
+            and not _DELEGATION_CUES.search(sentence)
+            and (self.current is None or self.current.role != "state_under_review")
+        ):
+            return True, self.sur, True
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
@@ -208,11 +259,14 @@ class FloorTracker:
             and (opens_utterance or self.current.role == "chair")
             and 0 < len(words.split()) <= HANDOVER_MAX_WORDS
             and not _DELEGATION_CUES.search(sentence)
+            and not _ADDRESSES_CHAIR.match(sentence)
             and (not _DELEGATION_VOICE.search(sentence) or _HANDOVER_WORDS.search(sentence))
         ):
             # one State besides the speaker: a list of several ("the troika: Gambia, Lithuania and Paraguay") is no
-            # hand-over
-            for sound_words in (0, SOUND_MAX_WORDS):  # spelt first; by sound only where nothing is spelt
+            # hand-over. Spelt first; by sound only where nothing is spelt, and only in a sentence that is a hand-over
+            # by its words or little more than the name: ordinary words can sound like a State ("and more").
+            by_sound = _HANDOVER_WORDS.search(sentence) is not None or len(words.split()) <= SOUND_MAX_WORDS
+            for sound_words in (0, SOUND_MAX_WORDS) if by_sound else (0,):
                 named = gazetteer().states_in(head, sound_words=sound_words)
                 others = {s for s in named if s.display != self.current.speaker}
                 if len(others) == 1:
@@ -227,8 +281,9 @@ class FloorTracker:
                 return True, state, True
         return False, None, False
 
-    def _chair_like(self, sentence: str, opens_utterance: bool) -> bool:
-        """Whether a sentence heard while a delegation holds the floor is the chair's, by the evidence combined."""
+    def _chair_like(self, sentence: str, opens_utterance: bool, after_chair: bool = False) -> bool:
+        """Whether a sentence is the chair's, by the evidence combined: heard while a delegation holds the floor,
+        or (`after_chair`) right after a hand-over, before the called delegation has spoken."""
         words = fold(_SALUTATION.sub("", _COURTESY.sub("", sentence.strip())))
         n = len(words.split())
         if n == 0 or n > CHAIR_MAX_WORDS or _DELEGATION_CUES.search(sentence) or _ADDRESSES_CHAIR.match(sentence):
@@ -239,7 +294,7 @@ class FloorTracker:
             2 * bool(_PROCEDURE.search(words))
             + bool(_HANDOVER_WORDS.search(words))
             + 2 * self._closed
-            + opens_utterance
+            + (opens_utterance and not after_chair)  # the chair goes on speaking within its own utterance
             + (n <= 4)
         )
         return evidence >= CHAIR_EVIDENCE
@@ -308,9 +363,23 @@ class FloorTracker:
             self.current = replace(self.current, confirmed=True)
 
     def _chair(self, start: float) -> tuple[str, str, Turn | None]:
+        if self.current is not None and self.current.role != "chair" and self.current.speaker != UNIDENTIFIED:
+            self._interrupted = self.current
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
+        resumed = self._interrupted
+        if resumed is not None and self.current is not None and opens_utterance and _RESUMES.match(sentence.strip()):
+            # unless the chair has clearly called someone else
+            called = self._pending if self._pending_sure else None
+            if self.current.role == "chair":
+                resumes = called is None or called == gazetteer().exact(resumed.speaker)
+            else:
+                resumes = self.current.speaker == UNIDENTIFIED
+            if resumes:
+                self._pending = None
+                turn = self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
+                return resumed.speaker, resumed.role, turn
         announced, state, sure = self._announcement(sentence, opens_utterance)
         if announced:
             followed = _FOLLOWED.search(sentence)
@@ -323,23 +392,32 @@ class FloorTracker:
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
         ):
-            if self.current is not None and self.current.role != "chair" and _HANDOVER_WORDS.search(sentence):
+            if self.current is not None and self.current.role != "chair" and _NAMELESS_HANDOVER.search(sentence):
                 self._hand_over(None, False)  # "Next speaker, please."
             return self._chair(start)
         thanked = _THANK_NAMED.match(sentence.strip())
         if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
             return self._chair(start)  # a delegation may thank the State under review, never itself
         if self.current.role == "chair":
+            if resumed is not None and _RESUME_INVITE.match(sentence.strip()):
+                self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
+                self._pending_sure = resumed.confirmed
+                return self._chair(start)
             named = self._self_named(sentence, strict=False)
             if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
                 return self._open_state(named, start)
             if self._pending is not None:
+                # "Five minutes." after "Back to Colombia": the chair is still speaking, the hand-over stays open
+                if self._chair_like(sentence, opens_utterance, after_chair=True):
+                    return self._chair(start)
                 return self._open_pending(start)
             if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
                 # a statement begins after a chair remark in which no hand-over was heard
                 self._hand_over(None, False)
                 return self._open_pending(start)
             return self._chair(start)
+        if opens_utterance and _GREETS_CHAIR.match(sentence.strip()):
+            return self._new_statement(sentence, start)
         named = self._self_named(sentence, strict=True)
         if named is not None and named.display != self.current.speaker:
             if named != self.sur and (opens_utterance or not self.current.confirmed):
@@ -348,6 +426,18 @@ class FloorTracker:
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    def _new_statement(self, sentence: str, start: float) -> tuple[str, str, Turn | None]:
+        """A statement begins while another holds the floor: the hand-over was missed. The speaker is the State it
+        names, the State under review when it replies to the dialogue, else the list's next or unidentified: a
+        delegation never continues across a new statement's opening."""
+        named = self._self_named(sentence, strict=False)
+        if named is not None:
+            return self._open_state(named, start)
+        if _REPLIES.search(sentence) and self.current is not None and self.current.role != "state_under_review":
+            return self._open_state(self.sur, start, confirmed=False)
+        self._hand_over(None, False)
+        return self._open_pending(start)
 
     def attribute(self, text: str, start: float, end: float | None = None) -> list[Attribution]:
         """Split one utterance into the parts each speaker said; times are interpolated within it."""

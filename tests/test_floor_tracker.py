@@ -279,3 +279,74 @@ def test_a_statement_closed_with_thanks_lets_a_bare_remark_be_the_chairs():
 def test_the_first_of_two_named_states_speaks_now(line):
     chair, after = _after_a_statement(line)
     assert chair == ["Chair"] and after == "Zambia"
+
+
+# Rule classes added after the held-out figures of the first evaluation; each is checked on sentences written for
+# this test and in no labelled set, and each test fails when its rule is taken out.
+
+
+def _tracker_after_lesotho(speakers: list[str] | None = None) -> FloorTracker:
+    """Lesotho has spoken in the review of Peru (hand-over and self-naming both heard)."""
+    tracker = FloorTracker("Peru", speakers)
+    tracker.attribute("I now give the floor to Lesotho.", 0)
+    tracker.attribute("Thank you, Madam President. Lesotho commends Peru for its report.", 1)
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("Thank you, Mr. President. We encourage Peru to strengthen its prison oversight.", UNIDENTIFIED),
+        ("Thank you very much Madam President. Liberia applauds the new housing plan.", "Liberia"),
+    ],
+)
+def test_a_statement_that_opens_by_thanking_the_chair_is_never_the_previous_delegation(opening, expected):
+    # the chair's hand-over was lost (no chair utterance at all): the new statement is not Lesotho's
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, opening, 2) == [expected]
+
+
+def test_a_reply_to_the_dialogue_is_the_state_under_review_guessed_and_a_listed_guess_is_not_taken():
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    said = tracker.attribute("Thank you Madam President. Let me answer a few of the questions posed so far.", 2)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", False)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I now invite the State under review to take the floor for its replies.",
+        "Excellency, you have five minutes for your closing remarks.",
+    ],
+)
+def test_the_chair_naming_the_state_under_review_by_its_role_hands_it_the_floor(line):
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, line, 2) == ["Chair"]
+    assert speakers_of(tracker, "Thank you. We have listened carefully to all delegations today.", 3) == ["Peru"]
+
+
+@pytest.mark.parametrize(
+    ("chair", "resumes"),
+    [
+        ("Apologies for interrupting, the English channel has no sound. Please continue.", "Thank you. Peru must"),
+        ("Sorry to interrupt, the interpreters have lost the sound.", "Je disais donc que le Pérou doit"),
+    ],
+)
+def test_after_the_chair_interrupts_the_speaker_who_resumes_is_the_one_interrupted(chair, resumes):
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    assert speakers_of(tracker, chair, 2) == ["Chair"]
+    said = tracker.attribute(f"{resumes} ratify the Convention on migrant workers.", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", True)]
+
+
+def test_a_technical_remark_about_the_floor_hands_it_to_nobody():
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    assert speakers_of(tracker, "There is no sound from the floor microphones.", 2) == ["Chair"]
+    said = tracker.attribute("Thanks. The plan must reach the rural regions too.", 3)
+    assert said[0].speaker != "Liberia"  # a nameless hand-over would have moved the list on
+
+
+def test_we_shall_hear_and_followed_by_hand_over_and_a_remark_right_after_stays_the_chairs():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "We shall hear Libya, followed by Liechtenstein. Ninety seconds each.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Thank you. The Government should publish prison data.", 3) == ["Libya"]
