@@ -161,7 +161,12 @@ def run_audio(script: list[dict], speakers: list[str] | None, audio: Path, truth
     return score(truth, [e for e in rows if e["type"] == "utterance"], [e for e in rows if e["type"] == "turn"])
 
 
-FLOOR_SETS = {"dev": ("session-1", "session-2", "session-5"), "test": ("session-3", "session-4", "session-6")}
+FLOOR_SETS = {
+    "dev": ("session-1", "session-2", "session-5"),
+    "test": ("session-3", "session-4", "session-6"),
+    # written after the rules of 2026-11-25 were made, by someone who never read the tracker: measured, never tuned on
+    "fresh": ("session-7", "session-8"),
+}
 FLOOR_DIR = ROOT / "bench" / "data" / "floor"
 
 
@@ -223,7 +228,7 @@ def floor_sets() -> None:
         for meta, lines in sessions:
             r, w = last_name_heard(meta, lines)
             base_right, base_total = base_right + r, base_total + r + w
-        print(f"{split:<4} naive (last State name heard): right {base_right / base_total:.1%} of {base_total}")
+        print(f"{split:<5} naive (last State name heard): right {base_right / base_total:.1%} of {base_total}")
         for with_list in (False, True):
             right = wrong = sure_wrong = unidentified = 0
             misses: list[str] = []
@@ -234,7 +239,7 @@ def floor_sets() -> None:
             total = right + wrong + unidentified
             label = "with list   " if with_list else "without list"
             print(
-                f"{split:<4} {label}: right {right / total:.1%}, wrong State {wrong / total:.1%} ({wrong}; "
+                f"{split:<5} {label}: right {right / total:.1%}, wrong State {wrong / total:.1%} ({wrong}; "
                 f"{sure_wrong} of them not marked unconfirmed), unidentified {unidentified / total:.1%} "
                 f"({unidentified}) of {total}"
             )
