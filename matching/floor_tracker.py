@@ -74,6 +74,7 @@ _RESUME_INVITE = re.compile(r"^(?:please |you may (?:now )?)?(?:resume|continue|
 CHAIR_MAX_WORDS = 20
 CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
+SOUND_MIN_LETTERS = 6  # a single heard word taken for a name by sound alone is at least this long
 _FOLLOWED = re.compile(r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?) (?P<x>[^.;!?]+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
@@ -87,6 +88,13 @@ _SELF = re.compile(
     r"applauds|lauds|praises|salutes)\b",
     re.I,
 )
+# The same verbs anywhere in a statement, the words between a name and its verb, and "on behalf of".
+_SELF_VERB = re.compile(
+    r"recommends|welcomes|commends|appreciates|acknowledges|congratulates|encourages|urges|applauds|lauds|praises|"
+    r"salutes"
+)
+_SUBJECT_FILLER = re.compile(r"delegation|government|also|further|therefore|warmly|strongly|again|still|would|like|to")
+_ON_BEHALF = re.compile(r"\bon behalf of (?:the )?(?:government of |delegation of |people of )?(?P<x>.+)")
 # What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"
 _SALUTATION = re.compile(
     r"^(?:thank you(?: very much)?[,.]?\s*)?"
@@ -403,9 +411,11 @@ class FloorTracker:
                 self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
                 self._pending_sure = resumed.confirmed
                 return self._chair(start)
-            named = self._self_named(sentence, strict=False)
+            named, sure = self._self_named(sentence, strict=False), True
+            if named is None and (self._pending is None or self._pending == UNIDENTIFIED or not self._pending_sure):
+                named, sure = self._identifies_itself(sentence)
             if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
-                return self._open_state(named, start)
+                return self._open_state(named, start, confirmed=sure)
             if self._pending is not None:
                 # "Five minutes." after "Back to Colombia": the chair is still speaking, the hand-over stays open
                 if self._chair_like(sentence, opens_utterance, after_chair=True):
@@ -418,14 +428,40 @@ class FloorTracker:
             return self._chair(start)
         if opens_utterance and _GREETS_CHAIR.match(sentence.strip()):
             return self._new_statement(sentence, start)
-        named = self._self_named(sentence, strict=True)
+        named, sure = self._self_named(sentence, strict=True), True
+        unsure = not self.current.confirmed or self.current.speaker == UNIDENTIFIED
+        if named is None and unsure:
+            named, sure = self._identifies_itself(sentence)  # "… In this spirit, Chile recommends that …"
         if named is not None and named.display != self.current.speaker:
-            if named != self.sur and (opens_utterance or not self.current.confirmed):
+            if named != self.sur and (opens_utterance or unsure):
                 # a missed announcement (a new statement naming its speaker after a pause), or a guess corrected
-                return self._open_state(named, start)
+                return self._open_state(named, start, confirmed=sure)
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    def _identifies_itself(self, sentence: str) -> tuple[State | None, bool]:
+        """The State a statement names as its own voice anywhere in a sentence, and whether it was spelt (not only
+        heard by sound): the subject of a delegation's verb ("In this spirit, Chile recommends", "the Swiss
+        delegation welcomes", as heard "Mont a negro welcomes") or "on behalf of <State>". The State under review is
+        left out: delegations name it as their object, not as themselves."""
+        words = fold(sentence).split()
+        for i, word in enumerate(words):
+            if not (_SELF_VERB.fullmatch(word) and i > 0):
+                continue
+            before = [w for w in words[max(0, i - 6) : i] if not _SUBJECT_FILLER.fullmatch(w)]
+            state = gazetteer().find_at_end(" ".join(before), max_words=4) if before else None
+            if state is not None and state != self.sur:
+                return state, True
+            for n in range(min(SOUND_MAX_WORDS, len(before)), 0, -1):  # where a name is expected, by sound
+                if n == 1 and len(before[-1]) < SOUND_MIN_LETTERS:
+                    break  # one short word sounds like too many names ("land", Poland)
+                state = gazetteer().sounds_like(" ".join(before[-n:]))
+                if state is not None and state != self.sur:
+                    return state, False
+        behalf = _ON_BEHALF.search(fold(sentence))
+        state = gazetteer().find_in(behalf.group("x"), max_words=6) if behalf else None
+        return (state, True) if state != self.sur else (None, False)
 
     def _new_statement(self, sentence: str, start: float) -> tuple[str, str, Turn | None]:
         """A statement begins while another holds the floor: the hand-over was missed. The speaker is the State it

@@ -350,3 +350,23 @@ def test_we_shall_hear_and_followed_by_hand_over_and_a_remark_right_after_stays_
     tracker = _tracker_after_lesotho()
     assert speakers_of(tracker, "We shall hear Libya, followed by Liechtenstein. Ninety seconds each.", 2) == ["Chair"]
     assert speakers_of(tracker, "Thank you. The Government should publish prison data.", 3) == ["Libya"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected", "sure"),
+    [
+        ("We are glad to be here. In this spirit, the Chilean delegation warmly commends Peru.", "Chile", True),
+        ("Allow me a word first. On behalf of the Government of Iceland I wish Peru well.", "Iceland", True),
+        ("We are glad to be here. Mala wee welcomes the new prison oversight body.", "Malawi", False),
+        ("We are glad to be here. Our land welcomes all who seek refuge.", UNIDENTIFIED, True),
+    ],
+)
+def test_a_statement_after_a_nameless_handover_is_identified_where_it_names_itself(statement, expected, sure):
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Thank you. Next delegation, please.", 2) == ["Chair"]
+    said = tracker.attribute(statement, 3)
+    assert (said[-1].speaker, said[-1].confirmed) == (expected, sure)
+    # the State under review named as the object is never taken for the speaker
+    tracker = _tracker_after_lesotho()
+    tracker.attribute("Thank you. Next delegation, please.", 2)
+    assert tracker.attribute("We are glad to be here. We thank Peru, which welcomes us.", 3)[-1].speaker == UNIDENTIFIED
