@@ -33,13 +33,15 @@ _ANNOUNCE = [
 ]
 # Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
 # State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
+# What is asked of the State under review: the action verbs recommendations are made of (not a modal: the chair
+# also says what "should" be done).
+_ACTIONS = (
+    r"ratify\w*|adopt\w*|ensur\w*|establish\w*|strengthen\w*|guarantee\w*|abolish\w*|implement\w*|protect\w*|"
+    r"publish\w*"
+)
 _DELEGATION_CUES = re.compile(
     r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
-    r"support\w*|applaud\w*|laud\w*|prais\w*|thanks|report|efforts?|"
-    # what is asked of the State under review: the action verbs recommendations are made of (not a modal: the chair
-    # also says what "should" be done)
-    r"ratify\w*|adopt\w*|ensur\w*|establish\w*|strengthen\w*|guarantee\w*|abolish\w*|"
-    r"implement\w*|protect\w*|publish\w*)\b",
+    r"support\w*|applaud\w*|laud\w*|prais\w*|thanks|report|efforts?|" + _ACTIONS + r")\b",
     re.I,
 )
 # A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
@@ -58,7 +60,7 @@ _PROCEDURE = re.compile(
 _HANDOVER_WORDS = re.compile(
     r"\b(?:floor|next|then|please|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|"
     r"back to|turn (?:to|of)|your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|"
-    r"listening)\b",
+    r"listening|you have|you may)\b",
     re.I,
 )
 # The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
@@ -74,7 +76,7 @@ _RESUME_INVITE = re.compile(r"^(?:please |you may (?:now )?)?(?:resume|continue|
 CHAIR_MAX_WORDS = 20
 CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
-SOUND_MIN_LETTERS = 6  # a single heard word taken for a name by sound alone is at least this long
+SOUND_MIN_LETTERS = 5  # a single heard word taken for a name by sound alone is at least this long
 _FOLLOWED = re.compile(r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?) (?P<x>[^.;!?]+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
@@ -103,9 +105,11 @@ _SALUTATION = re.compile(
     re.I,
 )
 # The State under review named by its role, in a chair's sentence giving it the floor: "I give the delegation under
-# review the opportunity to respond", "back to the State under review"; and the concluding remarks, which are its alone.
+# review the opportunity to respond", "back to the State under review", "the head of delegation"; and its rounds of
+# responses and concluding remarks, which are its alone.
 _UNDER_REVIEW = re.compile(
-    r"\b(?:state|delegation|country) (?:now )?under review\b|"
+    r"\b(?:state|delegation|country) (?:now )?under review\b|\bhead of (?:the )?delegation\b(?! of)|"
+    r"\b(?:round of|first|second|its) (?:responses|replies)\b|"
     r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b",
     re.I,
 )
@@ -131,7 +135,9 @@ _RESUMES = re.compile(
 _GREETS_CHAIR = re.compile(r"^thank you(?: very much)?,? (?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
 # How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
 _ADDRESSES_CHAIR = re.compile(r"^(?:thank you,? )?(?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
-_DELEGATION_OPENS = re.compile(r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government))\b", re.I)
+_DELEGATION_OPENS = re.compile(
+    r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government)|" + _ACTIONS + r")\b", re.I
+)
 _FLOOR_WORDS = re.compile(r"\b(?:you have the floor|the floor to|floor is|next speaker)\b", re.I)
 _CHAIR_ONLY = re.compile(
     r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
@@ -144,7 +150,13 @@ _THANK_NAMED = re.compile(
     r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+")
+_SENTENCE = re.compile(
+    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
+    # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
+    # chair inside a sentence start a new one ("… you have the floor thank you madam vice president lithuania …")
+    r"|(?<=\w)\s+(?=thank you,? (?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b)",
+    re.I,
+)
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
 _CLOSING = re.compile(r"^i thank you(?: very much)?[.!]?$", re.I)
 _COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
@@ -256,6 +268,11 @@ class FloorTracker:
             if m:
                 state, sure = self._named(m.group("x"))
                 if state is not None or gazetteer().states_in(sentence, sound_words=0) == []:
+                    if state is None:  # "Napal, over to you.": the name heard only by sound, outside the phrase
+                        rest = fold(sentence[: m.start("x")])
+                        by_sound = gazetteer().states_in(rest, sound_words=SOUND_MAX_WORDS) if rest.strip() else []
+                        if len(by_sound) == 1:
+                            return (True, *self._with_list(by_sound[0], rest))
                     return True, state, sure
                 break  # the wording matched, the name is elsewhere: "Next in line, Nigeria."
         words = fold(_SALUTATION.sub("", sentence))
@@ -362,7 +379,15 @@ class FloorTracker:
         return UNIDENTIFIED, "delegation", self._open(UNIDENTIFIED, "delegation", start)
 
     def _hand_over(self, state: State | None, sure: bool) -> None:
-        """The chair gives the floor on; a hand-over whose name is missed still advances the speakers list."""
+        """The chair gives the floor on; a hand-over whose name is missed still advances the speakers list, and
+        one that names nobody right after the chair named someone ("Next is Chile. Go ahead, please.") confirms it."""
+        if (
+            state is None
+            and isinstance(self._pending, State)
+            and self.current is not None
+            and self.current.role == "chair"
+        ):
+            return
         self._pending = state or self._expected_next() or UNIDENTIFIED
         self._pending_sure = sure and state is not None
 
@@ -391,7 +416,8 @@ class FloorTracker:
         announced, state, sure = self._announcement(sentence, opens_utterance)
         if announced:
             followed = _FOLLOWED.search(sentence)
-            self._followed = gazetteer().find_in(fold(followed.group("x"))) if followed else None
+            then = gazetteer().states_in(fold(followed.group("x")), sound_words=SOUND_MAX_WORDS) if followed else []
+            self._followed = then[0] if then else None
             self._hand_over(state, sure)
             return self._chair(start)
         if (
@@ -407,7 +433,7 @@ class FloorTracker:
         if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
             return self._chair(start)  # a delegation may thank the State under review, never itself
         if self.current.role == "chair":
-            if resumed is not None and _RESUME_INVITE.match(sentence.strip()):
+            if resumed is not None and _RESUME_INVITE.match(_COURTESY.sub("", sentence.strip())):
                 self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
                 self._pending_sure = resumed.confirmed
                 return self._chair(start)
@@ -417,8 +443,9 @@ class FloorTracker:
             if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
                 return self._open_state(named, start, confirmed=sure)
             if self._pending is not None:
-                # "Five minutes." after "Back to Colombia": the chair is still speaking, the hand-over stays open
-                if self._chair_like(sentence, opens_utterance, after_chair=True):
+                # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room": the
+                # chair is still speaking (a delegation names itself as a subject, not as the one called)
+                if self._chair_like(sentence, opens_utterance, after_chair=True) or self._names_the_called(sentence):
                     return self._chair(start)
                 return self._open_pending(start)
             if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
@@ -439,6 +466,16 @@ class FloorTracker:
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    def _names_the_called(self, sentence: str) -> bool:
+        """Whether a sentence speaks of the State the chair has just called, not as that State: by name, without
+        addressing the chair and without naming itself as the subject of a delegation's verb."""
+        called = self._pending
+        if not isinstance(called, State) or _ADDRESSES_CHAIR.match(sentence.strip()):
+            return False
+        if called not in gazetteer().states_in(sentence, sound_words=0):
+            return False
+        return self._self_named(sentence, strict=True) is None and self._identifies_itself(sentence)[0] is None
 
     def _identifies_itself(self, sentence: str) -> tuple[State | None, bool]:
         """The State a statement names as its own voice anywhere in a sentence, and whether it was spelt (not only
@@ -467,9 +504,11 @@ class FloorTracker:
         """A statement begins while another holds the floor: the hand-over was missed. The speaker is the State it
         names, the State under review when it replies to the dialogue, else the list's next or unidentified: a
         delegation never continues across a new statement's opening."""
-        named = self._self_named(sentence, strict=False)
+        named, sure = self._self_named(sentence, strict=False), True
+        if named is None:
+            named, sure = self._identifies_itself(sentence)
         if named is not None:
-            return self._open_state(named, start)
+            return self._open_state(named, start, confirmed=sure)
         if _REPLIES.search(sentence) and self.current is not None and self.current.role != "state_under_review":
             return self._open_state(self.sur, start, confirmed=False)
         self._hand_over(None, False)
