@@ -29,6 +29,12 @@ _ANNOUNCE = [
         r"\bi (?:now )?(?:invite|call (?:up)?on|recognize|recognise) (?P<x>[^.;!?]+)",
         r"\b(?:over to|next (?:is|in|up)|next,) (?P<x>[^.;!?]+)",  # "next in" is how ASR often hears "next is"
         r"^(?P<x>[^.;!?]{2,80}?),? (?:you have the floor|please(?: take the floor)?|the floor is yours)\b",
+        # the chair in French and Spanish, official languages of the Council
+        r"\b(?:donne|donner|passe|passer|redonne|redonner|c[eè]de) (?:maintenant |à présent |ensuite )?la parole "
+        r"(?:à|au|aux) (?P<x>[^.;!?]+)",
+        r"\bla parole est (?:maintenant )?(?:à|au|aux) (?P<x>[^.;!?]+)",
+        r"\b(?:doy|cedo|paso|concedo|damos|otorgo) (?:ahora )?la palabra (?:a|al) (?P<x>[^.;!?]+)",
+        r"^(?P<x>[^.;!?]{2,80}?),? (?:vous avez la parole|tiene (?:usted )?la palabra)\b",
     )
 ]
 # Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
@@ -53,14 +59,15 @@ HANDOVER_MAX_WORDS = 14
 # hand-over is heard: a delegation never continues across a chair remark.
 _PROCEDURE = re.compile(
     r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
+    r"in the room|not present|absent|"
     r"concluding|remarks|proceed|go ahead|speaking time)\b",
     re.I,
 )
 # Procedural words that hand the floor on, named or not (evidence of the chair speaking).
 _HANDOVER_WORDS = re.compile(
     r"\b(?:floor|next|then|please|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|"
-    r"back to|turn (?:to|of)|your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|"
-    r"listening|you have|you may)\b",
+    r"back to|(?:return|come back) to|turn (?:to|of)|your (?:minute|time|turn)|hear(?:ing)? from|"
+    r"(?:shall|will|now|to) hear|followed by|listening|you have|you may|la parole|la palabra)\b",
     re.I,
 )
 # The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
@@ -68,7 +75,8 @@ _HANDOVER_WORDS = re.compile(
 _NAMELESS_HANDOVER = re.compile(
     r"\b(?:next|proceed|go ahead|(?:have|take|give\w*) the floor|floor is yours|the floor (?:is|goes)|invit\w*|"
     r"call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|your (?:minute|time|turn)|hear(?:ing)? from|"
-    r"(?:shall|will|now|to) hear|followed by|listening)\b",
+    r"(?:shall|will|now|to) hear|followed by|listening|vous avez la parole|tiene la palabra|la parole (?:est|à)|"
+    r"la palabra (?:a|al))\b",
     re.I,
 )
 # The chair giving the floor back to the speaker it interrupted: "Please resume, Excellency."
@@ -80,28 +88,40 @@ SOUND_MIN_LETTERS = 5  # a single heard word taken for a name by sound alone is 
 _FOLLOWED = re.compile(r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?) (?P<x>[^.;!?]+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
-    r"permanent representative|observer)s? (?:o[fn] )?)+",
+    r"permanent representative|observer)s? (?:o[fn] )?)+"
+    # (folded) "à la délégation du Sénégal", "al distinguido representante de España"
+    r"|^(?:(?:a |au |aux |al )?(?:la |el |l )?(?:distinguee? |distinguido |distinguida )?(?:delegation|delegacion|"
+    r"representant\w*|ambassad\w*|embajador\w*)s? (?:de la |de l |du |des |de |del )?)+",
+)
+# Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
+# ("please" and Palau, "go ahead"); matched on folded words.
+_NOT_A_NAME = re.compile(
+    r"\b(?:(?:his |her |your |son |su )?(?:excellency|excellence|excelencia)|minist(?:er|re|ro)|secretary|"
+    r"secretaire|secretari[oa]|ambassador|ambassadeur|embajador[a]?|mr|mister|madam|madame|monsieur|senor|senora|"
+    r"le|la|el|go ahead|please|next|proceed|you have the floor|the floor is yours)\b"
 )
 _CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|their|his|her)\b|\byou have\b", re.I)
 # A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
 _SELF = re.compile(
     r"^(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
     r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes|"
-    r"applauds|lauds|praises|salutes)\b",
+    r"applauds|lauds|praises|salutes|recommande|salue|félicite|souhaite|encourage|recomienda|saluda|felicita|"
+    r"reconoce|alienta|insta|acoge|da la bienvenida)\b",
     re.I,
 )
 # The same verbs anywhere in a statement, the words between a name and its verb, and "on behalf of".
 _SELF_VERB = re.compile(
     r"recommends|welcomes|commends|appreciates|acknowledges|congratulates|encourages|urges|applauds|lauds|praises|"
-    r"salutes"
+    r"salutes|recommande|salue|felicite|souhaite|encourage|recomienda|saluda|felicita|reconoce|alienta|insta|acoge"
 )
 _SUBJECT_FILLER = re.compile(r"delegation|government|also|further|therefore|warmly|strongly|again|still|would|like|to")
 _ON_BEHALF = re.compile(r"\bon behalf of (?:the )?(?:government of |delegation of |people of )?(?P<x>.+)")
 # What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"
 _SALUTATION = re.compile(
-    r"^(?:thank you(?: very much)?[,.]?\s*)?"
+    r"^(?:(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)[,.]?\s*)?"
     # "Mr President", and as heard: "Mr Premident", "modern President"
-    r"(?:(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
+    r"(?:(?:(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea]|"
+    r"(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
     re.I,
 )
 # The State under review named by its role, in a chair's sentence giving it the floor: "I give the delegation under
@@ -110,11 +130,17 @@ _SALUTATION = re.compile(
 _UNDER_REVIEW = re.compile(
     r"\b(?:state|delegation|country) (?:now )?under review\b|\bhead of (?:the )?delegation\b(?! of)|"
     r"\b(?:round of|first|second|its) (?:responses|replies)\b|"
-    r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b",
+    r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b|"
+    # (folded) "le chef de la délégation", "el Estado examinado", "vos remarques finales", "observaciones finales"
+    r"\b(?:chef(?:fe)? de (?:la )?delegation|jef[ea] de (?:la )?delegacion)\b(?! d)|"
+    r"\b(?:etat|pays|estado|pais|delegation|delegacion) (?:examine|examinado|sous examen|bajo examen)\b|"
+    r"\b(?:remarques|observations|observaciones|palabras) (?:finales|de cloture)\b",
     re.I,
 )
 _TO_RESPOND = re.compile(
-    r"\b(?:give|giving|invite|floor|back|turn|respond|reply|answer|opportunity|you have|your)\b", re.I
+    r"\b(?:give|giving|invite|floor|back|turn|respond|reply|answer|opportunity|you have|your|parole|palabra|vos|"
+    r"sus|donner|donne)\b",
+    re.I,
 )
 # How the State under review opens a reply in the middle of the dialogue: "Allow me to respond to some points",
 # "in reply to the questions raised"; a recommending delegation answers nobody.
@@ -132,13 +158,20 @@ _RESUMES = re.compile(
 )
 # A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
 # it means a new statement has begun and the chair's hand-over was missed.
-_GREETS_CHAIR = re.compile(r"^thank you(?: very much)?,? (?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
+_CHAIR_TITLE = (
+    r"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?president|"
+    r"(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea])"
+)
+_THANKS_WORDS = r"(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)"
+_GREETS_CHAIR = re.compile(rf"^{_THANKS_WORDS},? {_CHAIR_TITLE}\b", re.I)
 # How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
-_ADDRESSES_CHAIR = re.compile(r"^(?:thank you,? )?(?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b", re.I)
+_ADDRESSES_CHAIR = re.compile(rf"^(?:{_THANKS_WORDS},? )?{_CHAIR_TITLE}\b", re.I)
 _DELEGATION_OPENS = re.compile(
     r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government)|" + _ACTIONS + r")\b", re.I
 )
-_FLOOR_WORDS = re.compile(r"\b(?:you have the floor|the floor to|floor is|next speaker)\b", re.I)
+_FLOOR_WORDS = re.compile(
+    r"\b(?:you have the floor|the floor to|floor is|next speaker|vous avez la parole|tiene la palabra)\b", re.I
+)
 _CHAIR_ONLY = re.compile(
     r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
     r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates)",
@@ -146,7 +179,7 @@ _CHAIR_ONLY = re.compile(
 )
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
 _THANK_NAMED = re.compile(
-    r"^i thank (?:the |my )?(?:distinguished )?"
+    r"^(?:i thank|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
     r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
     re.I,
 )
@@ -154,7 +187,8 @@ _SENTENCE = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
     # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
     # chair inside a sentence start a new one ("… you have the floor thank you madam vice president lithuania …")
-    r"|(?<=\w)\s+(?=thank you,? (?:mr|mister|madam|madame)\.? (?:vice[- ])?president\b)",
+    r"|(?<=\w)\s+(?=(?:thank you|merci|gracias),? (?:mr|mister|madam|madame|monsieur|se[nñ]or|se[nñ]ora)\.? "
+    r"(?:le |la )?(?:vice[- ]?)?pr[eé]sident)",
     re.I,
 )
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
@@ -245,19 +279,25 @@ class FloorTracker:
     def _named(self, phrase: str) -> tuple[State | None, bool]:
         """The State a hand-over phrase names, and whether it was heard clearly (spelt, not guessed)."""
         words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
-        if not words or words.startswith(("head of", "head on", "delegation")):
+        if not words or words.startswith(("head of", "head on", "delegation")) or _UNDER_REVIEW.search(fold(phrase)):
             return self.sur, True  # "the head of the delegation" / "the delegation" is the State under review
-        heard = gazetteer().find_in(words) or gazetteer().find_at_end(words)
+        words = " ".join(_NOT_A_NAME.sub(" ", words).split())
+        heard = (gazetteer().find_in(words) or gazetteer().find_at_end(words)) if words else None
         if heard is not None:
             return heard, True  # a name heard clearly is taken, on the list or not
+        named_later = gazetteer().states_in(fold(phrase), sound_words=0)  # "the Minister, head of the delegation of X"
+        if len(named_later) == 1:
+            return named_later[0], True
+        if not words:
+            return None, False  # "Excellency, you have the floor": a hand-over that names nobody
         named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
         return self._with_list(named[-1] if named else None, words)
 
     def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None, bool]:
         """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly."""
         if (
-            _UNDER_REVIEW.search(sentence)
-            and _TO_RESPOND.search(sentence)
+            _UNDER_REVIEW.search(fold(sentence))
+            and _TO_RESPOND.search(fold(sentence))
             and not _DELEGATION_CUES.search(sentence)
             and (self.current is None or self.current.role != "state_under_review")
         ):

@@ -31,6 +31,7 @@ class State:
     name: str  # UN short name as documents print it
     display: str  # the form alerts show
     aliases: tuple[str, ...]
+    translations: tuple[str, ...] = ()  # French and Spanish names: found by spelling, never by sound
 
 
 def fold(text: str) -> str:
@@ -45,13 +46,21 @@ class Gazetteer:
     def __init__(self, states: list[State]):
         self.states = states
         self._by_key: dict[str, State] = {}
+        heard_forms: set[str] = set()  # English forms: the recogniser's mishearings of them are found by sound
         for state in states:
             for form in (state.name, state.display, *state.aliases):
                 self._by_key.setdefault(fold(form), state)
+                heard_forms.add(fold(form))
+        for state in states:
+            for form in state.translations:
+                self._by_key.setdefault(fold(form), state)
         self._keys = list(self._by_key)
         self._by_sound: dict[str, list[str]] = {}
+        # By sound only the English forms: with the French and Spanish ones too, ordinary words sound like names
+        # ("please" like "Palaos").
         for key in self._keys:
-            self._by_sound.setdefault(sound_key(key), []).append(key)
+            if key in heard_forms:
+                self._by_sound.setdefault(sound_key(key), []).append(key)
         self._sound_keys = list(self._by_sound)
 
     def exact(self, text: str) -> State | None:
@@ -142,5 +151,6 @@ def gazetteer() -> Gazetteer:
         rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
         for row in rows:
             aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
-            states.append(State(row["name"], row["display"], aliases))
+            translations = tuple(a.strip() for a in (row.get("fr_es") or "").split(";") if a.strip())
+            states.append(State(row["name"], row["display"], aliases, translations))
     return Gazetteer(states)

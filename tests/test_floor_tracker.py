@@ -370,3 +370,63 @@ def test_a_statement_after_a_nameless_handover_is_identified_where_it_names_itse
     tracker = _tracker_after_lesotho()
     tracker.attribute("Thank you. Next delegation, please.", 2)
     assert tracker.attribute("We are glad to be here. We thank Peru, which welcomes us.", 3)[-1].speaker == UNIDENTIFIED
+
+
+@pytest.mark.parametrize(
+    ("handover", "statement", "expected"),
+    [
+        (
+            "Je donne maintenant la parole à la délégation de la Suède.",
+            "Merci Monsieur le Président. Mon pays salue le rapport.",
+            "Sweden",
+        ),
+        (
+            "Doy la palabra al distinguido representante de Noruega.",
+            "Gracias señor presidente. Queremos felicitar al Perú.",
+            "Norway",
+        ),
+        (
+            "Thank you. Next on my list.",
+            "Merci Madame la Présidente. La Belgique recommande au Pérou de ratifier.",
+            "Belgium",
+        ),
+        (
+            "Thank you. Next on my list.",
+            "Gracias señora presidenta. Alemania recomienda al Perú proteger a los periodistas.",
+            "Germany",
+        ),
+    ],
+)
+def test_the_chair_and_the_delegations_in_french_and_spanish(handover, statement, expected):
+    # official languages of the Council, on the floor channel: hand-over formulas, greetings of the chair and the
+    # States' French and Spanish names (none of these sentences is in a labelled set)
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, handover, 2) == ["Chair"]
+    assert speakers_of(tracker, statement, 3) == [expected]
+
+
+def test_a_title_or_a_bare_go_ahead_after_a_named_call_keeps_the_call():
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya", "Lithuania"])
+    line = "Liberia is not in the room, we shall return to the delegation of Liberia. Lithuania. Go ahead please."
+    assert speakers_of(tracker, line, 2) == ["Chair"]
+    assert speakers_of(tracker, "Excellency, you have the floor.", 3) == ["Chair"]
+    said = tracker.attribute("Thanks. The plan must reach the rural regions too.", 4)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lithuania", True)]
+
+
+def test_a_handover_run_into_the_statement_without_punctuation_is_split_at_the_thanks_to_the_chair():
+    tracker = _tracker_after_lesotho()
+    said = tracker.attribute(
+        "thank you the delegate of libya please you are on thank you mister president libya commends peru", 2
+    )
+    assert [p.speaker for p in said] == ["Chair", "Libya"]
+
+
+def test_the_head_of_delegation_named_after_a_title_and_the_chair_thanking_in_french():
+    tracker = FloorTracker("Peru")
+    line = "Le plaisir est à moi de donner la parole à la ministre, cheffe de la délégation du Pérou."
+    assert speakers_of(tracker, line, 0) == ["Chair"]
+    assert speakers_of(tracker, "Gracias. Es un honor presentar nuestro informe.", 1) == ["Peru"]
+    tracker.attribute("I give the floor to Lesotho.", 2)
+    tracker.attribute("Thank you Madam President. Lesotho commends Peru.", 3)
+    assert speakers_of(tracker, "Merci Lesotho.", 4) == ["Chair"]
