@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 import sys
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
@@ -24,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from uprwatch.matching.gazetteer import DATA, fold, gazetteer  # noqa: E402
 
 
-def iso_entry(name: str, display: str):  # noqa: ANN201 - pycountry's record type is dynamic
+def iso_entry(name: str, display: str) -> Any:
+    """pycountry's record of a State (its type is built at run time), or None."""
     for query in (name, display):
         try:
             return pycountry.countries.lookup(query)
@@ -56,7 +58,7 @@ def main() -> int:
         if line.startswith("name\t"):
             out.append("name\tdisplay\taliases\tfr_es")
             continue
-        name, display, aliases, translated = (line.split("\t") + ["", ""])[:4]
+        name, display, aliases, translated = [*line.split("\t"), "", ""][:4]
         forms = [a for a in translated.split(";") if a]
         known = {fold(f) for f in (name, display, *aliases.split(";"), *forms) if f}
         for form in candidates.get(name, []):
