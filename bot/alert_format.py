@@ -55,6 +55,17 @@ def _speaker(event: Event) -> str:
     return f"<b>{escape(event['speaker'])}</b>{marked}"
 
 
+REPORT_TITLE_CHARS = 300  # Telegram allows a document 1,024 characters of caption
+
+
+def report_caption(title: str) -> str:
+    """The caption of the end-of-session report."""
+    return (
+        f"📄 <b>Report: {escape(title[:REPORT_TITLE_CHARS])}</b> — turns, transcript, matches and scorecard; opens "
+        f"offline in any browser, with search and filters.\n{CAVEAT}"
+    )
+
+
 def geneva_time(when: datetime) -> str:
     """A date and time as the UN in Geneva gives them: "23 January 2024, 09:00 Geneva time"."""
     return f"{when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%d %B %Y, %H:%M} Geneva time"
@@ -82,13 +93,6 @@ class AlertFormatter:
         if event["type"] == "session_started":
             return f"🔴 <b>Live: {title}</b>\nReview of {sur}. Alerts follow as delegations speak."
         return f"⏹ <b>Ended: {title}</b> (review of {sur})."
-
-    def report(self, event: Event) -> str:
-        """The caption of the end-of-session report."""
-        return (
-            f"📄 <b>Report: {escape(event['title'])}</b> — turns, transcript, matches and scorecard; opens offline "
-            f"in any browser, with search and filters.\n{CAVEAT}"
-        )
 
     def turn(self, event: Event) -> str:
         role = ROLES[event["role"]]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.corpus_report import inspect_report
+from uprwatch.bot.database import NoSessionLog, shown_url
 from uprwatch.bot.events_file import EventsFile
 from uprwatch.bot.reports.formats import FORMATS, render
 from uprwatch.bot.reports.json_export import import_session
@@ -249,12 +250,10 @@ def _logged_types(db: str, sessions: list[str]) -> dict[str, set[str]] | None:
     """The event types the session log holds per session; None when there is no log yet."""
     try:
         store = SessionStore(db, existing=True)
-    except UserError as exc:
-        if "no session log at" not in str(exc):
-            raise
+    except NoSessionLog:
         return None
     try:
-        return {sid: {e["type"] for e in store.events(sid)} for sid in sessions}
+        return store.types(sessions)
     finally:
         store.close()
 
@@ -319,6 +318,7 @@ def _report_list(store: SessionStore) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """`uprwatch report`: a session's report in one format, the list of sessions, or an import."""
     db = args.db or defaults.default_db_url()
     if args.target[:1] == ["import"]:
         if len(args.target) != 2:
@@ -328,7 +328,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             session, count = import_session(Path(args.target[1]), store)
         finally:
             store.close()
-        _note(f"imported session {session}: {count} events into {db}")
+        _note(f"imported session {session}: {count} events into {shown_url(db)}")
         return 0
     if args.list == bool(args.target) or len(args.target) > 1:
         raise UserError("give one SESSION_ID (or --list, or: import FILE.json)")

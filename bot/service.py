@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from telegram.error import TelegramError
-from uprwatch.bot.alert_format import geneva_time
+from uprwatch.bot.alert_format import geneva_time, report_caption
 from uprwatch.bot.console_notifier import ConsoleNotifier
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
 from uprwatch.bot.session_runner import SessionRunner
@@ -29,7 +29,7 @@ from uprwatch.bot.session_setup import session_corpus, session_engines, session_
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.bot.telegram.app import TOKEN_ENV, TelegramBot, find_token
 from uprwatch.bot.telegram.commands import BotServices
-from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.outbox import Outbox, report_key
 from uprwatch.bot.telegram.router import AlertRouter
 from uprwatch.bot.telegram.subscribers import SubscriberStore
 from uprwatch.config.errors import UserError
@@ -201,6 +201,31 @@ class Service:
         html = f"📋 <b>Summary</b> — {escape(text)}. Machine transcript — check quotes against the video."
         self._queue(s.id, f"{s.id}:summary", html, [c.chat_id for c in self.subscribers.receiving(s.id)])
 
+    def _close_abandoned(self) -> None:
+        """A session the service was down for until past its closing time is ended in the log, and its followers get
+        the report and summary they would have had."""
+        now = datetime.now(UTC)
+        over = [b for b in self.bookings.values() if b.closes <= now]
+        for booking in over:
+            marks = [e for e in self.store.events(booking.id) if e["type"] in ("session_started", "session_ended")]
+            if not marks or marks[-1]["type"] == "session_ended":
+                continue
+            s = booking.settings.session
+            ended = {
+                "type": "session_ended",
+                "session": s.id,
+                "at": now.isoformat(timespec="seconds"),
+                "title": s.title,
+                "state_under_review": s.state_under_review,
+                "source": marks[-1]["source"],
+            }
+            self.store.emit(ended)
+            log.info("%s: ended in the log; the service was down past its closing time", s.id)
+            self._queue(
+                s.id, report_key(s.id), report_caption(s.title), [c.chat_id for c in self.subscribers.receiving(s.id)]
+            )
+            self._summary(booking)
+
     # -- running a session -------------------------------------------------------------------------------
 
     async def _open(self, session_id: str) -> None:
@@ -306,6 +331,7 @@ class Service:
         # the calendar is read first (the bot's operators and channels come from it), but jobs start only once
         # the bot has applied the commands sent while it was down
         _say(self.reload())
+        self._close_abandoned()
         telegram = self._telegram_settings()
         for problem in sorted(self.told):  # found before the operators were known
             self._tell_operators(f"⚠ Session file problem: {escape(problem)}")

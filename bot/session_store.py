@@ -22,7 +22,8 @@ class EventRow(Base):
 
 
 class SessionStore:
-    """Appends events as they happen (one commit each, so a crash loses nothing already emitted)."""
+    """Appends events as they happen (one commit each, so a crash loses nothing already emitted; an import adds a
+    whole session in one)."""
 
     def __init__(self, url: str, existing: bool = False):
         self.engine = open_database(url, existing)
@@ -59,6 +60,20 @@ class SessionStore:
             query = query.where(EventRow.type == type_)
         with Session(self.engine) as db:
             return [dict(row.payload) for row in db.scalars(query)]
+
+    def holds(self, session: str) -> bool:
+        """Whether any event of a session is in the log (the record of alerts sent included)."""
+        with Session(self.engine) as db:
+            return db.scalar(select(EventRow.id).where(EventRow.session == session).limit(1)) is not None
+
+    def types(self, sessions: list[str]) -> dict[str, set[str]]:
+        """The event types the log holds for each of these sessions."""
+        query = select(EventRow.session, EventRow.type).where(EventRow.session.in_(sessions)).distinct()
+        found: dict[str, set[str]] = {s: set() for s in sessions}
+        with Session(self.engine) as db:
+            for session, type_ in db.execute(query):
+                found[session].add(type_)
+        return found
 
     def latest(self, type_: str, limit: int) -> list[Event]:
         """The last `limit` events of a type across sessions, oldest first."""

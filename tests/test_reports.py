@@ -17,6 +17,7 @@ import pytest
 from uprwatch.bot.cli import main
 from uprwatch.bot.events import EventFactory
 from uprwatch.bot.reports.formats import html_report_file
+from uprwatch.bot.reports.html_report import render_html
 from uprwatch.bot.reports.model import build_report
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.matching.floor_tracker import Turn
@@ -133,8 +134,8 @@ def test_a_running_session_gives_a_report_marked_in_progress(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'log.db'}"
     store = SessionStore(url)
     store.emit_all(session_events(ended=False))
-    name, data = html_report_file(store, SESSION)
-    assert name == f"{SESSION}-in-progress.html" and b'id="in-progress"' in data
+    report = html_report_file(store, SESSION)
+    assert report.name == f"{SESSION}-in-progress.html" and b'id="in-progress"' in report.data and not report.final
     result = run_main(capsys, "report", SESSION, "--db", url, "--format", "md", "--out", "-")
     assert "(in progress: up to the last event recorded)" in result.stdout
 
@@ -178,8 +179,16 @@ def test_bad_input_is_one_line_each_and_changes_nothing(log, tmp_path, capsys):
     assert "is not an uprwatch database" in one_line_error(
         run_main(capsys, "report", "--list", "--db", f"sqlite:///{foreign}")
     )
-    with sqlite3.connect(foreign) as db:  # nothing was added to somebody else's database
+    with sqlite3.connect(foreign) as db:  # nothing was added to somebody else's database, nor its journal changed
         assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["events"]
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    imported = run_main(capsys, "report", "import", str(tmp_path / "x.json"), "--db", f"sqlite:///{other}")
+    assert "another program's database" in one_line_error(imported)
+    with sqlite3.connect(other) as db:
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["invoices"]
     assert "no session log at" in one_line_error(
         run_main(capsys, "report", "--list", "--db", f"sqlite:///{tmp_path / 'none.db'}")
     )
@@ -248,3 +257,22 @@ def test_the_html_report_in_a_real_browser(log, tmp_path, capsys):
     finally:
         browser.close()
         manager.stop()
+
+
+def test_a_replayed_session_reports_its_last_run_and_answers_go_by_role():
+    first, second = session_events(delegations=2, utterances=8, matches=2), session_events(delegations=3, utterances=9)
+    report = build_report(SESSION, first + second)
+    assert len(report.utterances) == sum(e["type"] == "utterance" for e in second)
+    # a State under review named in another form in the session file ("Turkey" for Türkiye) still answers
+    events = [dict(e, state_under_review="PRC") if "state_under_review" in e else e for e in first]
+    answered = [q for q in build_report(SESSION, events).questions if q.answered_at is not None]
+    assert answered
+
+
+def test_a_quote_is_marked_in_text_whose_lowercase_is_longer():
+    events = session_events(delegations=1, utterances=4, matches=4)
+    for e in events:
+        if e["type"] == "utterance":
+            e["text"] = "İİİİ " + e["text"]  # "İ".lower() is two characters
+    html = render_html(build_report(SESSION, events))
+    assert html.count("<mark>") >= 1 and "İİİİ" in html

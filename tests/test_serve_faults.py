@@ -81,3 +81,19 @@ def test_operators_and_channels_follow_the_edited_files(tmp_path):
     service.reload()
     assert not service.subscribers.get(-100222).reachable  # not forced back every minute
     service.store.close()
+
+
+def test_a_session_the_service_was_down_through_is_ended_and_its_report_queued(tmp_path):
+    start = datetime.now(ZoneInfo("Europe/Zurich")) - timedelta(hours=2)
+    book(tmp_path, "missed", "Missed review", str(SAMPLES_DIR / "demo-session.ogg"), start, 60, -100111)
+    service = Service(tmp_path, f"sqlite:///{tmp_path / 'log.db'}")
+    service.reload()
+    service.store.emit({"type": "session_started", "session": "missed", "at": start.isoformat(), "title": "Missed review",
+                        "state_under_review": "China", "source": "x"})  # fmt: skip
+    service._close_abandoned()
+    service._close_abandoned()  # once only
+    ended = [e for e in service.store.events("missed") if e["type"] == "session_ended"]
+    assert len(ended) == 1
+    letters = {letter.alert for letter in service.outbox.pending_after(0)}
+    assert letters == {"missed:report", "missed:summary"}
+    service.store.close()

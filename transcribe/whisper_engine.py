@@ -82,6 +82,7 @@ class WhisperEngine:
         cpu_threads: int = 0,
         translate: bool = False,
         floor_languages: Sequence[str] = defaults.FLOOR_LANGUAGES,
+        hotwords: str | None = None,
     ):
         self.resolved: ResolvedModel = resolve_model(model)
         if language and language != "en" and not self.resolved.multilingual:
@@ -90,6 +91,7 @@ class WhisperEngine:
             raise UserError(f"model {model} understands only English and cannot translate; use embedded:base")
         self.language = language if language or self.resolved.multilingual else "en"
         self.translate = translate
+        self.hotwords = hotwords  # words the decoder is biased towards (the session's State names)
         threads = cpu_threads or os.cpu_count() or 2
         try:
             self.model = WhisperModel(self.resolved.path, device="cpu", compute_type="int8", cpu_threads=threads)
@@ -124,6 +126,7 @@ class WhisperEngine:
             log_prob_threshold=defaults.LOG_PROB_THRESHOLD,
             compression_ratio_threshold=defaults.COMPRESSION_RATIO_THRESHOLD,
             without_timestamps=True,
+            hotwords=self.hotwords,
         )
         texts: list[str] = []
         logprobs: list[float] = []

@@ -37,13 +37,19 @@ def _split(u: ReportUtterance) -> list[Cue]:
 
 
 def _cues(r: SessionReport) -> list[Cue]:
-    """Every cue in stream-time order: the utterances' and the gaps'."""
+    """Every cue in stream-time order: the utterances' and the gaps'. A cue lasts at least a millisecond, and its
+    text never holds the cue-timing arrow or a tag opening (players read "<i>" in SRT too)."""
     cues = [cue for u in r.utterances for cue in _split(u)]
     cues += [(g.start, g.end, None, f"[no audio: {g.reason}]") for g in r.gaps]
-    return sorted(cues, key=lambda c: c[0])
+    safe = (
+        (start, max(end, start + 0.001), u, text.replace("-->", "→").replace("<", "‹").replace(">", "›"))
+        for start, end, u, text in cues
+    )
+    return sorted(safe, key=lambda c: c[0])
 
 
 def _who(u: ReportUtterance) -> str:
+    """The speaker as a caption names it, marked when the floor tracker guessed it."""
     return u.speaker + (" (unconfirmed)" if u.unconfirmed else "")
 
 
@@ -58,7 +64,8 @@ def render_srt(r: SessionReport) -> str:
 def render_vtt(r: SessionReport) -> str:
     """WebVTT captions: the speaker as a voice span, so players can show or style it; cue text is escaped, so a
     transcript's "<" never opens a tag."""
-    blocks = ["WEBVTT\n", f"NOTE {' '.join(r.title.split())}: machine transcript, check against the video\n"]
+    title = " ".join(r.title.split()).replace("-->", "→")
+    blocks = ["WEBVTT\n", f"NOTE {title}: machine transcript, check against the video\n"]
     for start, end, u, text in _cues(r):
         voice = f"<v {escape(_who(u), quote=False)}>" if u else ""
         blocks.append(f"{_stamp(start, '.')} --> {_stamp(end, '.')}\n{voice}{escape(text, quote=False)}\n")

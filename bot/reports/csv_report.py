@@ -24,6 +24,11 @@ COLUMNS = [
 ]
 
 
+def _cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one opening like a formula (= + - @) is quoted."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def render_csv(r: SessionReport) -> str:
     """The utterances as CSV text (write it as UTF-8 with a BOM, so spreadsheets keep non-ASCII names intact)."""
     out = io.StringIO()
@@ -37,13 +42,13 @@ def render_csv(r: SessionReport) -> str:
                 f"{u.end:.2f}",
                 stream_offset(u.start),
                 u.wall.isoformat(timespec="seconds"),
-                u.speaker,
+                _cell(u.speaker),
                 u.role,
                 "yes" if u.unconfirmed else "",
-                u.text,
+                _cell(u.text),
                 u.translated_from or "",
                 " ".join(m.ref for m in u.matches),
-                "; ".join(m.describe(u.speaker, u.role == "state_under_review") for m in u.matches),
+                _cell("; ".join(m.describe(u.speaker, u.role == "state_under_review") for m in u.matches)),
             ]
         )
     return out.getvalue()

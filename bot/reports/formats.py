@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from uprwatch.bot.reports.captions import render_srt, render_vtt
 from uprwatch.bot.reports.csv_report import render_csv
 from uprwatch.bot.reports.html_report import render_html
 from uprwatch.bot.reports.json_export import render_json
 from uprwatch.bot.reports.markdown_report import render_markdown
-from uprwatch.bot.reports.model import SessionReport, build_report
+from uprwatch.bot.reports.model import SessionReport, build_report, last_run
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.config.errors import UserError
 
@@ -29,7 +31,7 @@ def render(store: SessionStore, session: str, fmt: str) -> tuple[SessionReport, 
     if fmt not in FORMATS:
         raise UserError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     events = store.events(session)
-    if not events:
+    if not last_run(events):  # nothing, or only the record of alerts sent
         raise UserError(f"no session {session!r} in the log; {known_sessions(store)}")
     report = build_report(session, events)
     if fmt == "json":
@@ -40,7 +42,16 @@ def render(store: SessionStore, session: str, fmt: str) -> tuple[SessionReport, 
     return report, text.encode("utf-8")
 
 
-def html_report_file(store: SessionStore, session: str) -> tuple[str, bytes]:
-    """The HTML report as a file to send: (file name, bytes)."""
+@dataclass(frozen=True)
+class ReportFile:
+    """The HTML report as a file to send."""
+
+    name: str
+    data: bytes
+    final: bool  # the session had ended: the same file serves every chat from now on
+
+
+def html_report_file(store: SessionStore, session: str) -> ReportFile:
+    """The HTML report of a session as a file to send."""
     report, data = render(store, session, "html")
-    return f"{session}{'-in-progress' if report.in_progress else ''}.html", data
+    return ReportFile(f"{session}{'-in-progress' if report.in_progress else ''}.html", data, not report.in_progress)

@@ -3,6 +3,7 @@ and filters without a server, and is small enough to send through Telegram."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -29,35 +30,34 @@ def _environment() -> Environment:
     return env
 
 
-def _quote_at(lowered: str, quote: str) -> tuple[int, int] | None:
-    """Where a matched quote lies in an utterance; a quote that began with the previous utterance's last sentence
-    is found by its tail."""
-    words = quote.lower().split()
+def _quote_at(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a matched quote lies in an utterance (case ignored, on the text itself: lowercasing can change a
+    string's length); a quote that began with the previous utterance's last sentence is found by its tail."""
+    words = quote.split()
     for k in range(len(words)):
         piece = " ".join(words[k:])
         if len(piece) < MIN_MARKED:
             return None
-        at = lowered.find(piece)
-        if at >= 0:
-            return at, len(piece)
+        found = re.search(re.escape(piece), text, re.IGNORECASE)
+        if found:
+            return found.start(), found.end()
     return None
 
 
 def _segments(u: ReportUtterance) -> list[tuple[str, bool]]:
     """The utterance's text cut into (piece, part of a matched quote), so the template marks quotes and still
     escapes every piece."""
-    marked = [False] * len(u.text)
-    lowered = u.text.lower()
-    for m in u.matches:
-        if found := _quote_at(lowered, m.quote):
-            at, size = found
-            marked[at : at + size] = [True] * size
+    spans = sorted(span for m in u.matches if (span := _quote_at(u.text, m.quote)))
     pieces: list[tuple[str, bool]] = []
-    for ch, flag in zip(u.text, marked, strict=True):
-        if pieces and pieces[-1][1] == flag:
-            pieces[-1] = (pieces[-1][0] + ch, flag)
-        else:
-            pieces.append((ch, flag))
+    at = 0
+    for start, end in spans:
+        if start > at:
+            pieces.append((u.text[at:start], False))
+        if end > max(at, start):
+            pieces.append((u.text[max(at, start) : end], True))
+        at = max(at, end)
+    if at < len(u.text):
+        pieces.append((u.text[at:], False))
     return pieces
 
 
@@ -98,7 +98,7 @@ def render_html(report: SessionReport) -> str:
         anchor_at=anchor_at,
         describe=describe,
         segments=_segments,
-        source_link=report.source if report.source.startswith(("https://", "http://")) else None,
+        source_link=report.shown_source if report.source.startswith(("https://", "http://")) else None,
         generated=datetime.now(UTC).astimezone(report.started.tzinfo if report.started else UTC),
         version=_version(),
     )

@@ -4,24 +4,31 @@ import into another session log."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from uprwatch.bot.events import Event
-from uprwatch.bot.reports.model import SessionReport
+from uprwatch.bot.reports.model import SessionReport, last_run
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.config.errors import UserError
 
 FORMAT = "uprwatch-session"
 VERSION = 1
-PRIVATE = {"alert_sent"}  # which chat got which alert stays in the deployment's own log
-
-
-def exported_events(events: list[Event]) -> list[Event]:
-    """The events a report may carry: everything but the record of chats."""
-    return [e for e in events if e["type"] not in PRIVATE]
+# The keys each event of an export must have (DESIGN.md's vocabulary); which chat got which alert (`alert_sent`)
+# stays in the deployment's own log and is neither exported nor imported.
+REQUIRED = {
+    "session_started": {"title", "state_under_review", "source"},
+    "session_ended": {"title", "state_under_review", "source"},
+    "stream_gap": {"start", "end", "reason"},
+    "turn": {"speaker", "role", "start"},
+    "utterance": {"speaker", "role", "text", "start", "end", "wall"},
+    "match": {"speaker", "kind", "ref", "score", "quote", "start", "end"},
+    "lag": {"behind"},
+}
+SESSION_ID = re.compile(r"[\w.:-]{1,100}")
 
 
 def render_json(r: SessionReport, events: list[Event]) -> str:
@@ -45,7 +52,7 @@ def render_json(r: SessionReport, events: list[Event]) -> str:
         "in_progress": r.in_progress,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scorecard": scorecard,
-        "events": exported_events(events),
+        "events": last_run(events),
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
@@ -64,16 +71,28 @@ def _events_of(path: Path) -> tuple[str, list[Event]]:
     session, events = document.get("session"), document.get("events")
     if not isinstance(session, str) or not isinstance(events, list):
         raise UserError(f'{path}: "session" and "events" are missing or of the wrong type')
+    if not SESSION_ID.fullmatch(session):
+        raise UserError(f"{path}: session id {session[:40]!r} is not 1–100 letters, digits and . _ : -")
     for n, event in enumerate(events):
-        if not (isinstance(event, dict) and event.get("session") == session and {"type", "at"} <= event.keys()):
+        if not (isinstance(event, dict) and event.get("session") == session and isinstance(event.get("at"), str)):
             raise UserError(f"{path}: event {n} is not an event of session {session} (type, session, at)")
+        missing = REQUIRED.get(str(event.get("type")), {"(a known type)"}) - event.keys()
+        if missing:
+            raise UserError(f"{path}: event {n} ({event.get('type')}) lacks {', '.join(sorted(missing))}")
+        try:
+            datetime.fromisoformat(event["at"])
+            if event["type"] == "utterance":
+                datetime.fromisoformat(event["wall"])
+            float(event.get("start") or 0.0), float(event.get("end") or 0.0)
+        except (TypeError, ValueError):
+            raise UserError(f"{path}: event {n} ({event['type']}) has a time that is not a time") from None
     return session, events
 
 
 def import_session(path: Path, store: SessionStore) -> tuple[str, int]:
     """Add an exported session to a session log that does not hold it yet; returns (session, events added)."""
     session, events = _events_of(path)
-    if session in dict(store.sessions()):
+    if store.holds(session):
         raise UserError(f"the log already holds session {session}; import into another database with --db URL")
     store.emit_all(events)
     return session, len(events)

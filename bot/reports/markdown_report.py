@@ -24,8 +24,8 @@ def render_markdown(r: SessionReport) -> str:
     """The report as Markdown."""
     out = [f"# {md(r.title)} — review of {md(r.state_under_review)}", ""]
     when = f"{r.opened:%d %B %Y, %H:%M}" if r.opened else "nothing heard yet"
-    until = f"–{r.closed:%H:%M}" if r.closed and r.ended else " (in progress: up to the last event recorded)"
-    out += [f"Session `{r.session}` · {when}{until} · source {md(r.source)}", ""]
+    until = (f"–{r.closed:%H:%M}" if r.closed else "") if r.ended else " (in progress: up to the last event recorded)"
+    out += [f"Session `{r.session}` · {when}{until} · source {md(r.shown_source)}", ""]
     out += [f"> Every quote is a {CAVEAT_PLAIN}, at the stream time given.", ""]
     out.append(
         f"Coverage: {r.coverage * 100:.1f} % of {stream_offset(r.span)} heard; {len(r.gaps)} gaps "

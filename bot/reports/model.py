@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from uprwatch.bot.events import Event
 from uprwatch.bot.match_wording import describe_match
 
 UNKNOWN_THEME = "(no theme in the corpus)"
+UNRECORDED_THEME = "(not recorded: the log predates themes in match events)"
 TOP_THEMES = 10
 
 
@@ -46,7 +49,6 @@ class ReportUtterance:
     start: float
     end: float
     wall: datetime
-    confidence: float | None
     unconfirmed: bool
     translated_from: str | None
     matches: list[ReportMatch] = field(default_factory=list)
@@ -66,11 +68,14 @@ class ReportTurn:
 
     @property
     def end(self) -> float:
+        """The end of the turn's last utterance (its start when it has none)."""
         return max((u.end for u in self.utterances), default=self.start)
 
 
 @dataclass
 class Gap:
+    """Stream time with no audio, and why."""
+
     start: float
     end: float
     reason: str
@@ -92,6 +97,8 @@ class Echo:
 
 @dataclass
 class Speaker:
+    """A State that spoke: its turns and the time it held the floor."""
+
     name: str
     role: str
     turns: int
@@ -120,14 +127,25 @@ class SessionReport:
 
     @property
     def in_progress(self) -> bool:
+        """The session had not ended when the report was made."""
         return self.ended is None
 
     @property
+    def shown_source(self) -> str:
+        """The source as a report shows it: a web address without its query (which may hold a token), a file by
+        its name (not the server's path)."""
+        if self.source.startswith(("https://", "http://")):
+            return urlsplit(self.source)._replace(query="", fragment="").geturl()
+        return Path(self.source).name if self.source else ""
+
+    @property
     def utterances(self) -> list[ReportUtterance]:
+        """Every utterance, in order."""
         return [u for t in self.turns for u in t.utterances]
 
     @property
     def matches(self) -> list[tuple[ReportUtterance, ReportMatch]]:
+        """Every match with the utterance it came from, in order."""
         return [(u, m) for u in self.utterances for m in u.matches]
 
     @property
@@ -138,6 +156,7 @@ class SessionReport:
 
     @property
     def lost(self) -> float:
+        """Stream seconds lost to gaps."""
         return sum(g.end - g.start for g in self.gaps)
 
     @property
@@ -174,13 +193,14 @@ def _match(event: Event) -> ReportMatch:
         group=list(event.get("group") or []),
         item_text=event.get("item_text"),
         year=event.get("year"),
-        themes=list(event.get("themes") or []),
+        themes=list(event["themes"] or [UNKNOWN_THEME]) if "themes" in event else [UNRECORDED_THEME],
     )
 
 
 def _turns(events: list[Event]) -> list[ReportTurn]:
     """Turns with their utterances and matches; a correction renames the guessed turn it corrects."""
     turns: list[ReportTurn] = []
+    origin = _stream_origin(events)
     for event in events:
         kind = event["type"]
         if kind == "turn":
@@ -191,14 +211,15 @@ def _turns(events: list[Event]) -> list[ReportTurn]:
                 for u in last.utterances:
                     u.speaker, u.role, u.unconfirmed = last.speaker, last.role, last.unconfirmed
                 continue
-            wall = _wall_of(events, float(event["start"]))
+            wall = origin + timedelta(seconds=float(event["start"]))
             turns.append(
                 ReportTurn(event["speaker"], event["role"], float(event["start"]), wall, bool(event.get("unconfirmed")))
             )
         elif kind == "utterance":
             if not turns or turns[-1].speaker != event["speaker"]:  # a log that starts mid-turn (a resumed session)
                 wall = datetime.fromisoformat(event["wall"])
-                turns.append(ReportTurn(event["speaker"], event["role"], float(event["start"]), wall, False))
+                unconfirmed = bool(event.get("unconfirmed"))
+                turns.append(ReportTurn(event["speaker"], event["role"], float(event["start"]), wall, unconfirmed))
             turns[-1].utterances.append(
                 ReportUtterance(
                     speaker=turns[-1].speaker,
@@ -207,7 +228,6 @@ def _turns(events: list[Event]) -> list[ReportTurn]:
                     start=float(event["start"]),
                     end=float(event["end"]),
                     wall=datetime.fromisoformat(event["wall"]),
-                    confidence=event.get("confidence"),
                     unconfirmed=turns[-1].unconfirmed,
                     translated_from=event.get("translated_from"),
                 )
@@ -217,15 +237,15 @@ def _turns(events: list[Event]) -> list[ReportTurn]:
     return turns
 
 
-def _wall_of(events: list[Event], stream_time: float) -> datetime:
-    """A turn event carries no wall time: take it from any utterance's pairing of stream and wall time."""
+def _stream_origin(events: list[Event]) -> datetime:
+    """The wall time of stream time 0: a turn event carries no wall time, an utterance pairs the two."""
     for event in events:
         if event["type"] == "utterance":
-            return datetime.fromisoformat(event["wall"]) + timedelta(seconds=stream_time - float(event["start"]))
+            return datetime.fromisoformat(event["wall"]) - timedelta(seconds=float(event["start"]))
     return datetime.fromisoformat(events[0]["at"])
 
 
-def _echoes(turns: list[ReportTurn], sur: str) -> tuple[list[Echo], list[Echo]]:
+def _echoes(turns: list[ReportTurn]) -> tuple[list[Echo], list[Echo]]:
     found: dict[tuple[str, str], Echo] = {}
     for turn in turns:
         for u in turn.utterances:
@@ -236,7 +256,7 @@ def _echoes(turns: list[ReportTurn], sur: str) -> tuple[list[Echo], list[Echo]]:
                     (m.kind, m.ref),
                     Echo(m.kind, m.ref, m.item_text, m.year, m.position, m.recommending_states),
                 )
-                if m.kind == "advance_question" and u.speaker == sur:
+                if m.kind == "advance_question" and u.role == "state_under_review":
                     echo.answered_at = echo.answered_at if echo.answered_at is not None else m.start
                 else:
                     echo.by.append((u.speaker, m.start))
@@ -255,17 +275,29 @@ def _speakers(turns: list[ReportTurn]) -> list[Speaker]:
     return sorted(by_name.values(), key=lambda s: s.first)
 
 
+def last_run(events: list[Event]) -> list[Event]:
+    """The events of a session's last run, without the record of chats: a session replayed again into the same log
+    starts anew after its end (a resumed one, started twice and ended once, stays whole)."""
+    kept = [e for e in events if e["type"] != "alert_sent"]
+    start = 0
+    for i, event in enumerate(kept):
+        if event["type"] == "session_started" and i > 0 and any(e["type"] == "session_ended" for e in kept[start:i]):
+            start = i
+    return kept[start:]
+
+
 def build_report(session: str, events: list[Event]) -> SessionReport:
-    """The report of one session from its events, in the order they were recorded."""
+    """The report of one session from its events, in the order they were recorded (its last run)."""
+    events = last_run(events)
     marks = [e for e in events if e["type"] in ("session_started", "session_ended")]
     head = marks[0] if marks else {}
     started = next((e for e in marks if e["type"] == "session_started"), None)
     ended = marks[-1] if marks and marks[-1]["type"] == "session_ended" else None
     sur = head.get("state_under_review", "")
     turns = _turns(events)
-    recommendations, questions = _echoes(turns, sur)
+    recommendations, questions = _echoes(turns)
     matches = [m for t in turns for u in t.utterances for m in u.matches]
-    themes = Counter(theme for m in matches if m.kind == "recommendation" for theme in (m.themes or [UNKNOWN_THEME]))
+    themes = Counter(theme for m in matches if m.kind == "recommendation" for theme in m.themes)
     keywords = Counter(m.ref for m in matches if m.kind == "keyword")
     return SessionReport(
         session=session,

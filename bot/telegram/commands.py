@@ -7,6 +7,7 @@ import asyncio
 import io
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,13 +32,14 @@ from uprwatch.matching.gazetteer import gazetteer
 
 log = logging.getLogger("uprwatch.telegram")
 LATEST_SHOWN = 5
+REPORT_EVERY_S = 60.0
 SHOWN_SESSIONS = 10
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 COMMANDS = [
     ("start", "what this bot does and what it stores; starts alerts"),
     ("help", "all commands"),
-    ("follow", "get alerts from every session, or /follow SESSION_ID for that one only"),
+    ("follow", "resume alerts; /follow SESSION_ID for that session only, /follow all for every one"),
     ("mode", "all | matches | digest — live feed, matches only, or a digest"),
     ("states", "only these delegations, e.g. /states Germany, France (or: all)"),
     ("keywords", "add|remove|list words to be alerted on"),
@@ -86,6 +88,7 @@ class BotServices:
     answers: CommandAnswers = field(default_factory=CommandAnswers)
     notify: Callable[[], None] = lambda: None  # new rows are in the outbox
     reload: Callable[[], str] | None = None  # re-read the session files (`uprwatch serve`); returns what changed
+    report_after: dict[int, float] = field(default_factory=dict)  # chat → when it may ask for a report again
 
     def add_router(self, session_id: str, router: AlertRouter) -> None:
         """A session starts: its alerts wake the sender, and /status shows it."""
@@ -200,7 +203,12 @@ def _live_line(s: BotServices) -> str:
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE, s: BotServices, chat_id: int) -> None:
     names = [n for arg in context.args or [] for n in arg.split(",") if n]
-    if not names or [n.lower() for n in names] == ["all"]:
+    if not names:  # resume what the chat followed before /stop
+        chat = s.subscribers.update(chat_id, following=True)
+        only = ", ".join(f"<code>{escape(n)}</code>" for n in chat.sessions)
+        await _reply(update, context, f"You follow {f'{only} only' if only else 'every session'}.\n{_live_line(s)}")
+        return
+    if [n.lower() for n in names] == ["all"]:
         s.subscribers.follow(chat_id)
         await _reply(update, context, f"You follow every session.\n{_live_line(s)}")
         return
@@ -347,15 +355,21 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(args) > 1:
         await _reply(update, context, USAGE["report"])
         return
+    wait = s.report_after.get(chat.id, 0.0) - time.monotonic()
+    if wait > 0 and not operator:  # a report is built on this machine: one per chat per minute
+        await _reply(update, context, f"A report was just sent here; ask again in {wait:.0f} s.")
+        return
     known = [sid for sid, _ in s.store.sessions() if operator or (subscriber and subscriber.follows(sid))]
     session = args[0] if args else next(iter(known), "")
     if session not in known:
         yours = ", ".join(known[:SHOWN_SESSIONS]) or "none yet"
         await _reply(update, context, f"No session {escape(session)} among your reports; known: {escape(yours)}.")
         return
-    name, data = await asyncio.to_thread(html_report_file, s.store, session)
+    s.report_after[chat.id] = time.monotonic() + REPORT_EVERY_S
+    report = await asyncio.to_thread(html_report_file, s.store, session)
     caption = f"📄 Report of <code>{escape(session)}</code>\n{CAVEAT}"
-    send = partial(message.reply_document, io.BytesIO(data), filename=name, caption=caption, parse_mode=ParseMode.HTML)
+    document = io.BytesIO(report.data)
+    send = partial(message.reply_document, document, filename=report.name, caption=caption, parse_mode=ParseMode.HTML)
     await s.answers.give(message.chat_id, send)
 
 

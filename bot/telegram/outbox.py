@@ -62,6 +62,7 @@ class Letter:
 
     @property
     def is_report(self) -> bool:
+        """A session's report: a document built when it is sent, captioned with the letter's text."""
         return self.alert == report_key(self.session)
 
 
@@ -94,6 +95,11 @@ class Outbox:
         query = select(OutboxRow).where(OutboxRow.state == PENDING, OutboxRow.id > last_id).order_by(OutboxRow.id)
         with Session(self.engine) as db:
             return [_letter(row) for row in db.scalars(query)]
+
+    def still_pending(self, letter: Letter) -> bool:
+        """Whether a letter's row is still waiting (not erased by /forget since it was loaded)."""
+        with Session(self.engine) as db:
+            return db.scalar(select(OutboxRow.state).where(OutboxRow.id == letter.id)) == PENDING
 
     def sent(self, letters: list[Letter], message_id: int) -> None:
         """Mark rows delivered (several when merged into one message) and log an `alert_sent` for each."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from uprwatch.bot.alert_format import AlertFormatter
+from uprwatch.bot.alert_format import AlertFormatter, report_caption
 from uprwatch.bot.events import Event, EventFactory
 from uprwatch.bot.telegram.markup import split_html
 from uprwatch.bot.telegram.outbox import Outbox, report_key
@@ -112,7 +112,10 @@ class AlertRouter:
         if not started:  # the full report follows the end, as a document built when it is sent
             session = event["session"]
             self._put(
-                session, report_key(session), self.format.report(event), self.subscribers.receiving(self.events.session)
+                session,
+                report_key(session),
+                report_caption(event["title"]),
+                self.subscribers.receiving(self.events.session),
             )
 
     def _turn(self, event: Event) -> None:

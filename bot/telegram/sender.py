@@ -50,7 +50,8 @@ class TelegramSender:
         self.subscribers = subscribers
         # a session's report file (name, bytes), built from the log in the outbox's database when its letter goes out
         self.documents = partial(html_report_file, SessionStore.on(outbox.engine))
-        self.uploaded: dict[str, str] = {}  # session → Telegram file_id of its final report, sent once, reused
+        self.uploaded: dict[str, str] = {}  # session → Telegram file id of its final report, uploaded once
+        self.building: dict[str, asyncio.Lock] = {}  # session → held while its report is built and first uploaded
         self.queues: dict[int, deque[Letter]] = {}
         self.ready_at: dict[int, float] = {}
         self.attempts: dict[int, int] = {}
@@ -123,6 +124,9 @@ class TelegramSender:
     async def _deliver(self, chat: int) -> None:
         try:
             batch = self._batch(chat)
+            if not self.outbox.still_pending(batch[0]):  # the chat was forgotten (/forget) since it was queued
+                self.queues.pop(chat, None)
+                return
             text = MERGE_SEPARATOR.join(letter.text for letter in batch)
             silent = all(letter.silent for letter in batch)
             try:
@@ -131,7 +135,7 @@ class TelegramSender:
                 else:
                     message = await self._send(chat, text, silent)
             except BadRequest as exc:
-                if "can't parse entities" not in str(exc).lower():
+                if "can't parse entities" not in str(exc).lower() or batch[0].is_report:
                     raise
                 # Our HTML should always parse; if Telegram disagrees, the words still matter more than the markup.
                 log.warning("Telegram could not parse an alert's HTML (%s); sending it as plain text", exc)
@@ -158,6 +162,11 @@ class TelegramSender:
             self.outbox.retried(batch[0])
             self.ready_at[chat] = time.monotonic() + backoff(attempt)
             log.info("sending failed (%s); retry %d", exc.__class__.__name__, attempt)
+        except Exception as exc:  # a report that cannot be built: its letter fails, the chat's other alerts go on
+            log.exception("a report could not be built; its letter is marked failed in the outbox")
+            for letter in batch:
+                self.outbox.failed(letter, f"{exc.__class__.__name__}: {exc}")
+                self.queues[chat].popleft()
         else:
             self.outbox.sent(batch, message.message_id)
             for _ in batch:
@@ -180,15 +189,26 @@ class TelegramSender:
         )
 
     async def _send_report(self, chat: int, letter: Letter) -> Message:
-        """The session's HTML report as a document: uploaded once when the session has ended, then sent again by
-        its file_id (a thousand chats must not mean a thousand uploads)."""
-        document: str | InputFile
-        if letter.session in self.uploaded:
-            document = self.uploaded[letter.session]
-        else:
-            name, data = await asyncio.to_thread(self.documents, letter.session)
-            document = InputFile(data, filename=name)
-        message = await self.bot.send_document(
+        """The session's HTML report as a document. A final report is built and uploaded once, then sent to the
+        other chats by its Telegram file id (a thousand chats must not mean a thousand uploads); a file id Telegram
+        no longer knows is dropped and the file uploaded again."""
+        lock = self.building.setdefault(letter.session, asyncio.Lock())
+        async with lock:  # the first chat's upload, then every other chat, by file id
+            known = self.uploaded.get(letter.session)
+            if known is not None:
+                try:
+                    return await self._document(chat, letter, known)
+                except BadRequest as exc:
+                    log.warning("Telegram no longer knows the report's file id (%s); uploading it again", exc)
+                    del self.uploaded[letter.session]
+            report = await asyncio.to_thread(self.documents, letter.session)
+            message = await self._document(chat, letter, InputFile(report.data, filename=report.name))
+            if report.final and message.document:
+                self.uploaded[letter.session] = message.document.file_id
+            return message
+
+    async def _document(self, chat: int, letter: Letter, document: str | InputFile) -> Message:
+        return await self.bot.send_document(
             chat_id=chat,
             document=document,
             caption=letter.text,
@@ -196,9 +216,6 @@ class TelegramSender:
             disable_notification=letter.silent,
             rate_limit_args=True,
         )
-        if message.document and "-in-progress" not in (message.document.file_name or ""):
-            self.uploaded[letter.session] = message.document.file_id
-        return message
 
     def _migrate(self, old: int, new: int) -> None:
         self.subscribers.migrate(old, new)
