@@ -61,7 +61,8 @@ def test_silence_a_broken_file_and_a_later_end_while_sessions_run(tmp_path, capl
     assert any(
         w.startswith("silent: nothing heard from http://127.0.0.1") and "Check [session] source" in w for w in warnings
     )
-    assert reloaded[-1] == "2 sessions on the calendar, 2 problems in the session files."
+    # every problem of the broken file (four) and the bad time zone of the other
+    assert reloaded[-1] == "2 sessions on the calendar, 5 problems in the session files."
     assert any("silent.toml: [session] timezone" in w and "last good schedule is kept" in w for w in warnings)
     kinds = [e["type"] for e in stored_events(db, "silent")]
     assert kinds[0] == "session_started" and "utterance" not in kinds
