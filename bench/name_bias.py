@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
@@ -67,7 +69,8 @@ def main() -> int:
             for j, template in enumerate(TEMPLATES):
                 voice = VOICES[(i + j) % len(VOICES)]
                 path = speak(template.format(name=state.display), voice, Path(tmp), len(clips))
-                clips.append((state, state in listed, decode_file(str(path))))
+                samples = np.concatenate([chunk.samples for chunk in decode_file(path)])
+                clips.append((state, state in listed, samples))
         print(f"{len(clips)} sentences, {len(listed)} listed States and {len(unlisted)} not listed, model {args.model}")
         for name, engine in engines.items():
             counts = {(on_list, v): 0 for on_list in (True, False) for v in ("right", "wrong", "missed")}
