@@ -65,6 +65,7 @@ class FakeBotApi:
     commands: list[dict[str, Any]] = field(default_factory=list)
     answered: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # HTTP status → count
     requests: list[str] = field(default_factory=list)  # request paths, to check what a client sent
+    refused: list[tuple[str, int, str, float]] = field(default_factory=list)  # 429s: method, chat, why, since last
 
     def __post_init__(self) -> None:
         self.lock = threading.Condition()
@@ -199,8 +200,10 @@ class FakeBotApi:
             while mine and mine[0] <= now - window:
                 mine.popleft()
             if len(self.recent) >= self.global_per_s:
+                self.refused.append((method, chat, "global", round(now - self.recent[0], 3)))
                 return self._too_many(1)
             if mine and (chat > 0 or len(mine) >= self.group_per_min):
+                self.refused.append((method, chat, f"{len(mine)} in window", round(now - mine[-1], 3)))
                 return self._too_many(max(1, math.ceil(mine[0] + window - now)))
             self.recent.append(now)
             mine.append(now)

@@ -195,7 +195,7 @@ def test_the_channel_gets_every_match_and_the_bot_stayed_within_the_limits(deliv
     for e in events:
         if e["type"] == "match":
             assert re.search(rf"(rec |question |keyword “){re.escape(e['ref'])}\b", body), e["ref"]
-    assert api.answered[429] == 0 and api.answered[403] == 0
+    assert api.answered[429] == 0 and api.answered[403] == 0, api.refused
     sent = [e for e in events if e["type"] == "alert_sent"]
     assert {e["chat"] for e in sent} == {PRIVATE, GROUP, CHANNEL}
     assert len(sent) == len({(e["chat"], e["event"]) for e in sent})  # no alert twice to one chat

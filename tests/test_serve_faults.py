@@ -89,8 +89,8 @@ def test_a_session_the_service_was_down_through_is_ended_and_its_report_queued(t
     book(tmp_path, "missed", "Missed review", str(SAMPLES_DIR / "demo-session.ogg"), start, 60, -100111)
     service = Service(tmp_path, f"sqlite:///{tmp_path / 'log.db'}")
     service.reload()
-    service.store.emit({"type": "session_started", "session": "missed", "at": start.isoformat(), "title": "Missed review",
-                        "state_under_review": "China", "source": "x"})  # fmt: skip
+    started = {"type": "session_started", "session": "missed", "at": start.isoformat(), "title": "Missed review"}
+    service.store.emit(started | {"state_under_review": "China", "source": "x"})
     service._close_abandoned()
     service._close_abandoned()  # once only
     ended = [e for e in service.store.events("missed") if e["type"] == "session_ended"]
