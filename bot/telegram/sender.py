@@ -160,7 +160,8 @@ class TelegramSender:
         except TelegramError as exc:  # timeouts, 5xx, connection errors
             attempt = self.attempts[chat] = self.attempts.get(chat, 0) + 1
             self.outbox.retried(batch[0])
-            self.ready_at[chat] = time.monotonic() + backoff(attempt)
+            # a request that timed out may still have reached Telegram: the retry keeps the chat's spacing too
+            self.ready_at[chat] = time.monotonic() + max(backoff(attempt), chat_interval(chat))
             log.info("sending failed (%s); retry %d", exc.__class__.__name__, attempt)
         except Exception as exc:  # a report that cannot be built: its letter fails, the chat's other alerts go on
             log.exception("a report could not be built; its letter is marked failed in the outbox")
