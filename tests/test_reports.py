@@ -9,12 +9,10 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from uprwatch.bot.cli import main
 from uprwatch.bot.events import EventFactory
 from uprwatch.bot.reports.formats import html_report_file
 from uprwatch.bot.reports.html_report import render_html
@@ -23,18 +21,10 @@ from uprwatch.bot.session_store import SessionStore
 from uprwatch.matching.floor_tracker import Turn
 from uprwatch.transcribe.types import Utterance
 
-from tests.conftest import one_line_error
+from tests.conftest import one_line_error, run_main
 from tests.synthetic_log import HOSTILE, SESSION, SUR, session_events
 
 CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)[.,](\d{3}) --> (\d\d):(\d\d):(\d\d)[.,](\d{3})$", re.M)
-
-
-def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
-    """The command line in this process (the same code the console script runs), as a finished process."""
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return subprocess.CompletedProcess(args, code, out, err)
 
 
 @pytest.fixture

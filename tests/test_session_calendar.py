@@ -12,7 +12,7 @@ from uprwatch.bot.session_store import SessionStore
 from uprwatch.config.errors import UserError
 from uprwatch.config.session_file import load_session_file, parse_duration
 
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, run_main
 
 GOOD = f"""[session]
 id = "{{id}}"
@@ -130,7 +130,7 @@ def test_one_file_with_many_problems_gets_them_all_in_one_pass(tmp_path):
         load_session_file(path)
 
 
-def test_sessions_commands(tmp_path):
+def test_sessions_commands(tmp_path, capsys):
     soon = datetime.now(ZoneInfo("Europe/Zurich")) + timedelta(hours=2)
     write(
         tmp_path,
@@ -142,7 +142,7 @@ def test_sessions_commands(tmp_path):
     now = datetime.now(ZoneInfo("Europe/Zurich"))
     write(tmp_path, "opened", start=now.strftime("%Y-%m-%dT%H:%M:00"), end=soon.strftime("%Y-%m-%dT%H:%M:00"))
     db = f"sqlite:///{tmp_path / 'log.db'}"
-    listed = run_cli("sessions", "list", "--sessions", str(tmp_path), "--db", db)
+    listed = run_main(capsys, "sessions", "list", "--sessions", str(tmp_path), "--db", db)
     assert listed.returncode == 0, listed.stderr
     assert (
         re.search(r"^upcoming +scheduled ", listed.stdout, re.M)
@@ -153,14 +153,14 @@ def test_sessions_commands(tmp_path):
     store = SessionStore(db)
     store.emit({"type": "session_started", "session": "opened", "at": now.isoformat(), "title": "t",
                 "state_under_review": "China", "source": "x"})  # fmt: skip
-    listed = run_cli("sessions", "list", "--sessions", str(tmp_path), "--db", db)
+    listed = run_main(capsys, "sessions", "list", "--sessions", str(tmp_path), "--db", db)
     assert re.search(r"^opened +waiting for stream ", listed.stdout, re.M)
     store.emit({"type": "session_ended", "session": "opened", "at": now.isoformat(), "title": "t",
                 "state_under_review": "China", "source": "x"})  # fmt: skip
     store.close()
-    assert "opened" not in run_cli("sessions", "list", "--sessions", str(tmp_path), "--db", db).stdout
+    assert "opened" not in run_main(capsys, "sessions", "list", "--sessions", str(tmp_path), "--db", db).stdout
     write(tmp_path, "broken", reminders='["tomorrow"]')
-    checked = run_cli("sessions", "check", "--sessions", str(tmp_path))
+    checked = run_main(capsys, "sessions", "check", "--sessions", str(tmp_path))
     assert checked.returncode == 2
     assert checked.stderr.count("uprwatch: error:") == 1 and "broken.toml: [schedule] reminders" in checked.stderr
     assert "ok  upcoming.toml" in checked.stdout and "ok  past.toml" in checked.stdout
