@@ -6,6 +6,7 @@ back to it (it moves on to other chats); a command reply instead waits out the 4
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -37,6 +38,9 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+_NO_LOCK = contextlib.nullcontext()
+
+
 class Pace(BaseRateLimiter[bool]):
     """Per-chat spacing first, then a global slot; never bursts to catch up."""
 
@@ -44,6 +48,7 @@ class Pace(BaseRateLimiter[bool]):
         self.interval = 1.0 / per_second
         self.next_slot = 0.0
         self.chat_slots: dict[int | str, float] = {}
+        self.chat_locks: dict[int | str, asyncio.Lock] = {}
         self.lock = asyncio.Lock()
 
     async def initialize(self) -> None:
@@ -78,12 +83,20 @@ class Pace(BaseRateLimiter[bool]):
             return await callback(*args, **kwargs)
         chat = data.get("chat_id")
         chat = int(chat) if isinstance(chat, str) and chat.lstrip("-").isdigit() else chat
-        for attempt in range(REPLY_RETRIES + 1):
-            await self._wait_turn(chat)
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                if rate_limit_args or attempt == REPLY_RETRIES:
-                    raise
-                await asyncio.sleep(retry_seconds(exc))
+        # One request at a time per chat, the next one spaced from when this one was answered: a request slowed on
+        # its way (a busy machine, an upload) cannot arrive closer to the next than the limit. Alerts and command
+        # answers to one chat share this.
+        async with self.chat_locks.setdefault(chat, asyncio.Lock()) if chat is not None else _NO_LOCK:
+            for attempt in range(REPLY_RETRIES + 1):
+                await self._wait_turn(chat)
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as exc:
+                    if rate_limit_args or attempt == REPLY_RETRIES:
+                        raise
+                    await asyncio.sleep(retry_seconds(exc))
+                finally:
+                    if chat is not None:
+                        answered = time.monotonic() + chat_interval(chat)
+                        self.chat_slots[chat] = max(self.chat_slots.get(chat, 0.0), answered)
         raise AssertionError("unreachable")
