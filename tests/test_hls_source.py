@@ -82,7 +82,9 @@ def origin(audio):
 
 
 def test_live_stream_arrives_whole_and_in_order(origin, audio):
-    o = origin()
+    # every segment stays listed (12 × 2 s): on a busy machine a reader of an 8× stream can fall behind a shorter
+    # window, which is a real loss and another test's subject
+    o = origin(window=12)
     items = collect(HlsSource(o.url, "en", retry=FAST))
     got = audio_of(items)
     assert gaps(items) == []
