@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from telegram.error import TelegramError
 from uprwatch.bot.alert_format import geneva_time, report_caption
 from uprwatch.bot.console_notifier import ConsoleNotifier
+from uprwatch.bot.reports.model import build_report
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
 from uprwatch.bot.session_runner import SessionRunner
 from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
@@ -187,15 +188,11 @@ class Service:
 
     def _summary(self, booking: Booking) -> None:
         s = booking.settings.session
-        events = self.store.events(s.id)
-        turns = sum(e["type"] == "turn" for e in events)
-        matches = sum(e["type"] == "match" for e in events)
-        gaps = [e for e in events if e["type"] == "stream_gap"]
-        lost = sum(e["end"] - e["start"] for e in gaps)
-        speakers = len({e["speaker"] for e in events if e["type"] == "turn" and e.get("role") == "delegation"})
+        r = build_report(s.id, self.store.events(s.id))  # the figures the report sent with it shows
+        delegations = sum(speaker.role == "delegation" for speaker in r.speakers)
         text = (
-            f"{s.title}: {turns} turns, {speakers} delegations, {matches} matches, "
-            f"{len(gaps)} stream gaps ({lost:.0f} s lost)"
+            f"{s.title}: {len(r.turns)} turns, {delegations} delegations, {len(r.matches)} matches, "
+            f"{len(r.gaps)} stream gaps ({r.lost:.0f} s lost)"
         )
         _say(f"summary: {text}")
         html = f"📋 <b>Summary</b> — {escape(text)}. Machine transcript — check quotes against the video."

@@ -332,7 +332,12 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = _services(context)
-    found = [e for e in s.store.latest("match", 50) if e["kind"] != "keyword"][-LATEST_SHOWN:]
+    chat = s.subscribers.get(update.effective_chat.id) if update.effective_chat else None
+    found = [
+        e
+        for e in s.store.latest("match", 50)
+        if e["kind"] != "keyword" and (chat is None or chat.follows(e["session"]))
+    ][-LATEST_SHOWN:]
     if not found:
         await _reply(update, context, "No matches yet.")
         return
