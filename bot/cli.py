@@ -55,6 +55,10 @@ def _telegram(settings: SessionFile, store: SessionStore, runner: SessionRunner,
         return None
     s = settings.session
     subscribers, outbox = SubscriberStore(store.engine), Outbox(store.engine)
+    for channel in settings.telegram.channels:  # in a log `serve` wrote, a channel may follow named sessions only
+        named = subscribers.get(channel)
+        if named is not None and named.sessions:
+            subscribers.follow(channel, (s.id,))
     router = session_router(settings, runner.events, corpus, subscribers, outbox)
     runner.sinks.append(router)
     services = BotServices(subscribers, outbox, store, settings.telegram.admins, upcoming=lambda: [s])

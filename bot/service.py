@@ -155,12 +155,25 @@ class Service:
         return TelegramSettings(token_file=token_file, admins=admins, channels=channels, drain_s=drain)
 
     def _apply_telegram_settings(self) -> None:
-        """Operators and channels follow the session files: an edited file changes them without a restart."""
+        """Operators and channels follow the session files: an edited file changes them without a restart, and a
+        channel follows the sessions of the files that list it, no others."""
         telegram = self._telegram_settings()
         self.services.admins = telegram.admins
         for channel in sorted(set(telegram.channels) - self.channels):  # only new ones: a channel that removed
             self.subscribers.ensure(channel, "channel")  # the bot stays unreachable until the next start
             self.subscribers.update(channel, following=True, reachable=True)
+        listing: dict[int, set[str]] = {}
+        for booking in self.bookings.values():
+            for channel in booking.settings.telegram.channels:
+                listing.setdefault(channel, set()).add(booking.id)
+        for channel in self.channels - set(telegram.channels):  # taken out of every file: it follows nothing now
+            if self.subscribers.get(channel):
+                self.subscribers.update(channel, following=False)
+        for channel, sessions in listing.items():
+            chat = self.subscribers.get(channel)
+            if chat is not None and set(chat.sessions) != sessions:
+                self.subscribers.follow(channel)  # clear the names, then name the sessions again
+                self.subscribers.follow(channel, tuple(sorted(sessions)))
         self.channels = set(telegram.channels)
 
     # -- messages that are not session events ------------------------------------------------------------

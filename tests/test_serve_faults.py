@@ -81,6 +81,14 @@ def test_operators_and_channels_follow_the_edited_files(tmp_path):
     service.subscribers.update(-100222, reachable=False)  # the channel removed the bot
     service.reload()
     assert not service.subscribers.get(-100222).reachable  # not forced back every minute
+    # a channel follows the sessions of the files that list it, and one taken out of every file follows nothing
+    book(tmp_path, "other", "Other review", str(SAMPLES_DIR / "demo-session.ogg"), start, 60, -100333)
+    service.reload()
+    assert [c.chat_id for c in service.subscribers.receiving("other")] == [-100333]
+    assert {c.chat_id for c in service.subscribers.receiving("later")} == {-100111}  # -100222 unreachable
+    path.unlink()
+    service.reload()
+    assert [c.chat_id for c in service.subscribers.receiving("later")] == []
     service.store.close()
 
 
