@@ -98,7 +98,17 @@ _LEAD_IN = re.compile(
 _NOT_A_NAME = re.compile(
     r"\b(?:(?:his |her |your |son |su )?(?:excellency|excellence|excelencia)|minist(?:er|re|ro)|secretary|"
     r"secretaire|secretari[oa]|ambassador|ambassadeur|embajador[a]?|mr|mister|madam|madame|monsieur|senor|senora|"
-    r"le|la|el|go ahead|please|next|proceed|you have the floor|the floor is yours)\b"
+    r"le|la|el|go ahead|please|next|proceed|you have the floor|the floor is yours|you|yourself|you may|begin|"
+    r"start|speak|continue|resume)\b"
+)
+# The head of the State under review's delegation is a minister (or a secretary, an attorney general); delegations
+# are led by ambassadors. A hand-over that names only such a title gives the floor to the State under review.
+_MINISTER = re.compile(
+    r"\b(?:minist(?:er|re|ro|ra)|secretary|secretaire|secretari[oa]|attorney general|prime minister)\b", re.I
+)
+# The chair opening a review: "This morning we will conduct the review of …", "the Working Group is now in session".
+_REVIEW_OPENS = re.compile(
+    r"\b(?:(?:the|this|our) review of|is (?:now )?in session|we (?:will|shall) (?:now )?review)\b"
 )
 _CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|their|his|her)\b|\byou have\b", re.I)
 # A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
@@ -130,7 +140,7 @@ _SALUTATION = re.compile(
 _UNDER_REVIEW = re.compile(
     r"\b(?:state|delegation|country) (?:now )?under review\b|\bhead of (?:the )?delegation\b(?! of)|"
     r"\b(?:round of|first|second|its) (?:responses|replies)\b|"
-    r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b|"
+    r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b|\bthe last word\b|"
     # (folded) "le chef de la délégation", "el Estado examinado", "vos remarques finales", "observaciones finales"
     r"\b(?:chef(?:fe)? de (?:la )?delegation|jef[ea] de (?:la )?delegacion)\b(?! d)|"
     r"\b(?:etat|pays|estado|pais|delegation|delegacion) (?:examine|examinado|sous examen|bajo examen)\b|"
@@ -246,6 +256,8 @@ class FloorTracker:
         self._followed: State | None = None  # "… to be followed by X"
         self._list_pos = -1
         self._interrupted: Turn | None = None  # the last statement the chair took the floor from
+        self._spoken = False  # whether anyone but the chair has had the floor yet
+        self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
 
     # -- naming -------------------------------------------------------------------------------------
 
@@ -306,6 +318,8 @@ class FloorTracker:
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if m:
+                if _MINISTER.search(fold(sentence)) and not gazetteer().states_in(sentence, sound_words=0):
+                    return True, self.sur, True  # "Minister, over to you."
                 state, sure = self._named(m.group("x"))
                 if state is not None or gazetteer().states_in(sentence, sound_words=0) == []:
                     if state is None:  # "Napal, over to you.": the name heard only by sound, outside the phrase
@@ -318,6 +332,7 @@ class FloorTracker:
         words = fold(_SALUTATION.sub("", sentence))
         followed = _FOLLOWED.search(words)
         head = words[: followed.start()] if followed else words  # "Moldova, then Romania": Moldova speaks now
+        head = " ".join(_NOT_A_NAME.sub(" ", head).split())  # titles and hand-over words are never a name
         # any short sentence of the chair's kind naming someone other than the speaker hands the floor over
         if (
             self.current is not None
@@ -393,6 +408,7 @@ class FloorTracker:
     def _open(self, speaker: str, role: str, start: float, confirmed: bool = True, corrects: str | None = None):
         if self.current and self.current.speaker == speaker:
             return None
+        self._spoken = self._spoken or role != "chair"
         self.current = Turn(speaker, role, start, confirmed, corrects)
         for i, state in enumerate(self.speakers):
             if state.display == speaker and i > self._list_pos:
@@ -420,7 +436,9 @@ class FloorTracker:
 
     def _hand_over(self, state: State | None, sure: bool) -> None:
         """The chair gives the floor on; a hand-over whose name is missed still advances the speakers list, and
-        one that names nobody right after the chair named someone ("Next is Chile. Go ahead, please.") confirms it."""
+        one that names nobody right after the chair named someone ("Next is Chile. Go ahead, please.") confirms it.
+        A review opens with the State under review's presentation: after the chair's opening words, the first
+        hand-over is to it (not so when listening starts, or resumes, in the middle of a session)."""
         if (
             state is None
             and isinstance(self._pending, State)
@@ -428,6 +446,8 @@ class FloorTracker:
             and self.current.role == "chair"
         ):
             return
+        if state is None and not self._spoken and self._opening_heard:
+            state, sure = self.sur, True
         self._pending = state or self._expected_next() or UNIDENTIFIED
         self._pending_sure = sure and state is not None
 
@@ -441,6 +461,8 @@ class FloorTracker:
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
+        if not self._spoken and (_CHAIR_ONLY.search(sentence.strip()) or _REVIEW_OPENS.search(fold(sentence))):
+            self._opening_heard = True
         resumed = self._interrupted
         if resumed is not None and self.current is not None and opens_utterance and _RESUMES.match(sentence.strip()):
             # unless the chair has clearly called someone else

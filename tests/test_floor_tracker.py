@@ -430,3 +430,15 @@ def test_the_head_of_delegation_named_after_a_title_and_the_chair_thanking_in_fr
     tracker.attribute("I give the floor to Lesotho.", 2)
     tracker.attribute("Thank you Madam President. Lesotho commends Peru.", 3)
     assert speakers_of(tracker, "Merci Lesotho.", 4) == ["Chair"]
+
+
+def test_after_the_opening_the_first_handover_and_a_minister_are_the_state_under_review():
+    tracker = FloorTracker("Peru", speakers=["Lesotho", "Liberia"])
+    opening = "Good afternoon. This afternoon we begin the review of Peru. Excellency, you may begin."
+    assert speakers_of(tracker, opening, 0) == ["Chair"]
+    said = tracker.attribute("Thank you Madam President. It is an honour to present our report.", 1)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
+    tracker.attribute("I give the floor to Lesotho.", 2)
+    tracker.attribute("Thank you Madam President. Lesotho commends Peru.", 3)
+    assert speakers_of(tracker, "Madam Minister, you have the floor.", 4) == ["Chair"]
+    assert speakers_of(tracker, "Thank you. We take note of every comment.", 5) == ["Peru"]
