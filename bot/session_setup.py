@@ -29,10 +29,13 @@ def session_corpus(settings: SessionFile) -> Corpus:
     return corpus
 
 
-def session_hotwords(settings: SessionFile) -> str:
+def session_hotwords(settings: SessionFile) -> str | None:
     """The session's vocabulary for the decoder: the State under review and the speakers list in its order.
-    Measured with `bench/name_bias.py`: State names heard right 58 % → 83 % for listed States, 40 % → 52 % for
-    others, no more wrong names, 9 % more decoding time. Whisper keeps the first ~220 tokens of it."""
+    Measured with `bench/name_bias.py` on English transcription: State names heard right 58 % → 83 % for listed
+    States, 40 % → 52 % for others, no more wrong names, 9 % more decoding time. Whisper keeps the first ~220 tokens.
+    Only where it was measured: not for translation or the floor channel's other languages (None there)."""
+    if settings.translate or settings.whisper_language != "en":
+        return None
     vocabulary = f"Universal Periodic Review of {settings.session.state_under_review}."
     if settings.speakers:
         vocabulary += " Speakers: " + ", ".join(settings.speakers) + "."
