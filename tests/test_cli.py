@@ -1,6 +1,6 @@
 import json
 
-from tests.conftest import EVAL, SAMPLES, load_jsonl, needs_shared, one_line_error, run_cli
+from tests.conftest import EVAL, SAMPLES, load_jsonl, needs_shared, one_line_error, run_cli, run_main
 from tests.scoring import score
 
 
@@ -27,20 +27,24 @@ def test_match_single_text_prints_a_readable_line(matrix_2018):
     assert "28.12" in result.stdout
 
 
-def test_user_errors_are_one_line_without_traceback(tmp_path):
+def test_user_errors_are_one_line_without_traceback(tmp_path, capsys):
     bad_toml = tmp_path / "bad.toml"
     bad_toml.write_text("[session\n")
-    assert "not valid TOML" in one_line_error(run_cli("replay", "--session", str(bad_toml)))
-    assert "corpus file not found" in one_line_error(run_cli("match", "--corpus", str(tmp_path / "none.docx"), "text"))
+    assert "not valid TOML" in one_line_error(run_main(capsys, "replay", "--session", str(bad_toml)))
+    assert "corpus file not found" in one_line_error(
+        run_main(capsys, "match", "--corpus", str(tmp_path / "none.docx"), "text")
+    )
     not_matrix = tmp_path / "notes.docx"
     not_matrix.write_bytes(b"plain text pretending to be a docx")
-    assert "not a readable .docx" in one_line_error(run_cli("match", "--corpus", str(not_matrix), "text"))
-    assert "audio file not found" in one_line_error(run_cli("transcribe", str(tmp_path / "missing.ogg")))
+    assert "not a readable .docx" in one_line_error(run_main(capsys, "match", "--corpus", str(not_matrix), "text"))
+    assert "audio file not found" in one_line_error(run_main(capsys, "transcribe", str(tmp_path / "missing.ogg")))
     not_audio = tmp_path / "notes.ogg"
     not_audio.write_text("hello")
-    assert "cannot read" in one_line_error(run_cli("transcribe", str(not_audio), "--model", "embedded:tiny.en"))
+    assert "cannot read" in one_line_error(
+        run_main(capsys, "transcribe", str(not_audio), "--model", "embedded:tiny.en")
+    )
     assert "unknown model 'nonsense'" in one_line_error(
-        run_cli("transcribe", str(SAMPLES / "demo-session.ogg"), "--model", "nonsense")
+        run_main(capsys, "transcribe", str(SAMPLES / "demo-session.ogg"), "--model", "nonsense")
     )
 
 

@@ -12,7 +12,7 @@ from html import escape
 import pytest
 from markupsafe import escape as markup_escape
 
-from tests.conftest import SAMPLES, load_jsonl, run_cli, stored_events
+from tests.conftest import SAMPLES, load_jsonl, run_cli, run_main, stored_events
 from tests.fake_bot_api import FakeBotApi
 
 # Chats of the demo replay's Telegram audience: one private chat, one group (changed by its admin), one channel.
@@ -203,10 +203,10 @@ def test_the_channel_gets_every_match_and_the_bot_stayed_within_the_limits(deliv
     assert api.token not in result.stderr + result.stdout
 
 
-def test_the_report_of_the_real_run_and_the_one_sent_at_the_end(demo_run: DemoRun, delivered, tmp_path):
+def test_the_report_of_the_real_run_and_the_one_sent_at_the_end(demo_run: DemoRun, delivered, tmp_path, capsys):
     api, events, _ = delivered
     page = tmp_path / "report.html"
-    result = run_cli("report", "demo-china-illustrative", "--db", demo_run.db, "--out", str(page))
+    result = run_main(capsys, "report", "demo-china-illustrative", "--db", demo_run.db, "--out", str(page))
     assert result.returncode == 0, result.stderr
     html = re.sub(r"</?mark>", "", page.read_text(encoding="utf-8"))  # quotes are marked inside the text
     for e in events:
