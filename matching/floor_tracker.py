@@ -63,20 +63,22 @@ _PROCEDURE = re.compile(
     r"concluding|remarks|proceed|go ahead|speaking time)\b",
     re.I,
 )
-# Procedural words that hand the floor on, named or not (evidence of the chair speaking).
+# Words that hand the floor on, whether or not a name follows.
+_HANDING_ON = (
+    r"next|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|"
+    r"your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|listening"
+)
+# Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
+# "returned to", "it is the turn of" someone) that are no hand-over alone.
 _HANDOVER_WORDS = re.compile(
-    r"\b(?:floor|next|then|please|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|"
-    r"back to|(?:return|come back) to|turn (?:to|of)|your (?:minute|time|turn)|hear(?:ing)? from|"
-    r"(?:shall|will|now|to) hear|followed by|listening|you have|you may|la parole|la palabra)\b",
+    rf"\b(?:{_HANDING_ON}|floor|then|please|(?:return|come back) to|turn of|you have|you may|la parole|la palabra)\b",
     re.I,
 )
 # The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
-# list. The noun "floor" alone is not one ("no sound from the floor").
+# list. The noun "floor" alone is not one ("no sound from the floor"), nor a promise to come back to someone.
 _NAMELESS_HANDOVER = re.compile(
-    r"\b(?:next|proceed|go ahead|(?:have|take|give\w*) the floor|floor is yours|the floor (?:is|goes)|invit\w*|"
-    r"call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|your (?:minute|time|turn)|hear(?:ing)? from|"
-    r"(?:shall|will|now|to) hear|followed by|listening|vous avez la parole|tiene la palabra|la parole (?:est|à)|"
-    r"la palabra (?:a|al))\b",
+    rf"\b(?:{_HANDING_ON}|(?:have|take|give\w*) the floor|floor is yours|the floor (?:is|goes)|vous avez la parole|"
+    r"tiene la palabra|la parole (?:est|à)|la palabra (?:a|al))\b",
     re.I,
 )
 # The chair giving the floor back to the speaker it interrupted: "Please resume, Excellency."
@@ -111,27 +113,33 @@ _REVIEW_OPENS = re.compile(
     r"\b(?:(?:the|this|our) review of|is (?:now )?in session|we (?:will|shall) (?:now )?review)\b"
 )
 _CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|their|his|her)\b|\byou have\b", re.I)
+# The verbs a delegation names itself with, in English, French and Spanish: "Germany recommends", "La Belgique
+# salue", "Alemania recomienda".
+_SELF_VERBS = (
+    "recommends|welcomes|commends|appreciates|acknowledges|congratulates|encourages|urges|applauds|lauds|praises|"
+    "salutes|recommande|salue|félicite|souhaite|encourage|recomienda|saluda|felicita|reconoce|alienta|insta|acoge"
+)
 # A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
 _SELF = re.compile(
     r"^(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
-    r"(?:recommends|welcomes|thanks|commends|appreciates|acknowledges|congratulates|encourages|urges|notes|"
-    r"applauds|lauds|praises|salutes|recommande|salue|félicite|souhaite|encourage|recomienda|saluda|felicita|"
-    r"reconoce|alienta|insta|acoge|da la bienvenida)\b",
+    rf"(?:{_SELF_VERBS}|thanks|notes|da la bienvenida)\b",
     re.I,
 )
-# The same verbs anywhere in a statement, the words between a name and its verb, and "on behalf of".
-_SELF_VERB = re.compile(
-    r"recommends|welcomes|commends|appreciates|acknowledges|congratulates|encourages|urges|applauds|lauds|praises|"
-    r"salutes|recommande|salue|felicite|souhaite|encourage|recomienda|saluda|felicita|reconoce|alienta|insta|acoge"
-)
+# The same verbs anywhere in a statement (on folded words), the words between a name and its verb, and "on behalf of".
+_SELF_VERB = frozenset(fold(verb) for verb in _SELF_VERBS.split("|"))
 _SUBJECT_FILLER = re.compile(r"delegation|government|also|further|therefore|warmly|strongly|again|still|would|like|to")
 _ON_BEHALF = re.compile(r"\bon behalf of (?:the )?(?:government of |delegation of |people of )?(?P<x>.+)")
-# What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"
+# The chair's title in the Council's languages, and the thanks a statement opens with.
+_TITLE_FR_ES = (
+    r"(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea]"
+)
+_CHAIR_TITLE = rf"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?president|{_TITLE_FR_ES})"
+_THANKS_WORDS = r"(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)"
+# What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"; the English title
+# also as heard ("Mr Premident", "modern President").
 _SALUTATION = re.compile(
-    r"^(?:(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)[,.]?\s*)?"
-    # "Mr President", and as heard: "Mr Premident", "modern President"
-    r"(?:(?:(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea]|"
-    r"(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
+    rf"^(?:{_THANKS_WORDS}[,.]?\s*)?"
+    rf"(?:(?:{_TITLE_FR_ES}|(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
     re.I,
 )
 # The State under review named by its role, in a chair's sentence giving it the floor: "I give the delegation under
@@ -168,11 +176,6 @@ _RESUMES = re.compile(
 )
 # A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
 # it means a new statement has begun and the chair's hand-over was missed.
-_CHAIR_TITLE = (
-    r"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?president|"
-    r"(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea])"
-)
-_THANKS_WORDS = r"(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)"
 _GREETS_CHAIR = re.compile(rf"^{_THANKS_WORDS},? {_CHAIR_TITLE}\b", re.I)
 # How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
 _ADDRESSES_CHAIR = re.compile(rf"^(?:{_THANKS_WORDS},? )?{_CHAIR_TITLE}\b", re.I)
@@ -197,8 +200,7 @@ _SENTENCE = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
     # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
     # chair inside a sentence start a new one ("… you have the floor thank you madam vice president lithuania …")
-    r"|(?<=\w)\s+(?=(?:thank you|merci|gracias),? (?:mr|mister|madam|madame|monsieur|se[nñ]or|se[nñ]ora)\.? "
-    r"(?:le |la )?(?:vice[- ]?)?pr[eé]sident)",
+    rf"|(?<=\w)\s+(?={_THANKS_WORDS},? {_CHAIR_TITLE}\b)",
     re.I,
 )
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
@@ -546,7 +548,7 @@ class FloorTracker:
         left out: delegations name it as their object, not as themselves."""
         words = fold(sentence).split()
         for i, word in enumerate(words):
-            if not (_SELF_VERB.fullmatch(word) and i > 0):
+            if not (word in _SELF_VERB and i > 0):
                 continue
             before = [w for w in words[max(0, i - 6) : i] if not _SUBJECT_FILLER.fullmatch(w)]
             state = gazetteer().find_at_end(" ".join(before), max_words=4) if before else None
