@@ -292,14 +292,15 @@ class FloorTracker:
 
     def _named(self, phrase: str) -> tuple[State | None, bool]:
         """The State a hand-over phrase names, and whether it was heard clearly (spelt, not guessed)."""
+        folded = fold(phrase)
         words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
-        if not words or words.startswith(("head of", "head on", "delegation")) or _UNDER_REVIEW.search(fold(phrase)):
+        if not words or words.startswith(("head of", "head on", "delegation")) or _UNDER_REVIEW.search(folded):
             return self.sur, True  # "the head of the delegation" / "the delegation" is the State under review
         words = " ".join(_NOT_A_NAME.sub(" ", words).split())
         heard = (gazetteer().find_in(words) or gazetteer().find_at_end(words)) if words else None
         if heard is not None:
             return heard, True  # a name heard clearly is taken, on the list or not
-        named_later = gazetteer().states_in(fold(phrase), sound_words=0)  # "the Minister, head of the delegation of X"
+        named_later = gazetteer().states_in(folded, sound_words=0)  # "the Minister, head of the delegation of X"
         if len(named_later) == 1:
             return named_later[0], True
         if not words:
@@ -309,9 +310,10 @@ class FloorTracker:
 
     def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None, bool]:
         """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly."""
+        folded = fold(sentence)
         if (
-            _UNDER_REVIEW.search(fold(sentence))
-            and _TO_RESPOND.search(fold(sentence))
+            _UNDER_REVIEW.search(folded)
+            and _TO_RESPOND.search(folded)
             and not _DELEGATION_CUES.search(sentence)
             and (self.current is None or self.current.role != "state_under_review")
         ):
@@ -319,18 +321,20 @@ class FloorTracker:
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
-            if m:
-                if _MINISTER.search(fold(sentence)) and not gazetteer().states_in(sentence, sound_words=0):
-                    return True, self.sur, True  # "Minister, over to you."
-                state, sure = self._named(m.group("x"))
-                if state is not None or gazetteer().states_in(sentence, sound_words=0) == []:
-                    if state is None:  # "Napal, over to you.": the name heard only by sound, outside the phrase
-                        rest = fold(sentence[: m.start("x")])
-                        by_sound = gazetteer().states_in(rest, sound_words=SOUND_MAX_WORDS) if rest.strip() else []
-                        if len(by_sound) == 1:
-                            return (True, *self._with_list(by_sound[0], rest))
-                    return True, state, sure
+            if not m:
+                continue
+            spelt = gazetteer().states_in(sentence, sound_words=0)
+            if _MINISTER.search(folded) and not spelt:
+                return True, self.sur, True  # "Minister, over to you."
+            state, sure = self._named(m.group("x"))
+            if state is None and spelt:
                 break  # the wording matched, the name is elsewhere: "Next in line, Nigeria."
+            if state is None:  # "Napal, over to you.": the name heard only by sound, outside the phrase
+                rest = fold(sentence[: m.start("x")])
+                by_sound = gazetteer().states_in(rest, sound_words=SOUND_MAX_WORDS) if rest.strip() else []
+                if len(by_sound) == 1:
+                    return (True, *self._with_list(by_sound[0], rest))
+            return True, state, sure
         words = fold(_SALUTATION.sub("", sentence))
         followed = _FOLLOWED.search(words)
         head = words[: followed.start()] if followed else words  # "Moldova, then Romania": Moldova speaks now
@@ -465,18 +469,10 @@ class FloorTracker:
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
         if not self._spoken and (_CHAIR_ONLY.search(sentence.strip()) or _REVIEW_OPENS.search(fold(sentence))):
             self._opening_heard = True
-        resumed = self._interrupted
-        if resumed is not None and self.current is not None and opens_utterance and _RESUMES.match(sentence.strip()):
-            # unless the chair has clearly called someone else
-            called = self._pending if self._pending_sure else None
-            if self.current.role == "chair":
-                resumes = called is None or called == gazetteer().exact(resumed.speaker)
-            else:
-                resumes = self.current.speaker == UNIDENTIFIED
-            if resumes:
-                self._pending = None
-                turn = self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
-                return resumed.speaker, resumed.role, turn
+        resumed = self._resumed(sentence, opens_utterance)
+        if resumed is not None:
+            self._pending = None
+            return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
         announced, state, sure = self._announcement(sentence, opens_utterance)
         if announced:
             followed = _FOLLOWED.search(sentence)
@@ -497,26 +493,7 @@ class FloorTracker:
         if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
             return self._chair(start)  # a delegation may thank the State under review, never itself
         if self.current.role == "chair":
-            if resumed is not None and _RESUME_INVITE.match(_COURTESY.sub("", sentence.strip())):
-                self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
-                self._pending_sure = resumed.confirmed
-                return self._chair(start)
-            named, sure = self._self_named(sentence, strict=False), True
-            if named is None and (self._pending is None or self._pending == UNIDENTIFIED or not self._pending_sure):
-                named, sure = self._identifies_itself(sentence)
-            if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
-                return self._open_state(named, start, confirmed=sure)
-            if self._pending is not None:
-                # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room": the
-                # chair is still speaking (a delegation names itself as a subject, not as the one called)
-                if self._chair_like(sentence, opens_utterance, after_chair=True) or self._names_the_called(sentence):
-                    return self._chair(start)
-                return self._open_pending(start)
-            if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
-                # a statement begins after a chair remark in which no hand-over was heard
-                self._hand_over(None, False)
-                return self._open_pending(start)
-            return self._chair(start)
+            return self._after_chair(sentence, start, opens_utterance)
         if opens_utterance and _GREETS_CHAIR.match(sentence.strip()):
             return self._new_statement(sentence, start)
         named, sure = self._self_named(sentence, strict=True), True
@@ -530,6 +507,47 @@ class FloorTracker:
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    @property
+    def _called_surely(self) -> State | None:
+        """The State the chair has called by a name heard clearly, if any."""
+        return self._pending if isinstance(self._pending, State) and self._pending_sure else None
+
+    def _resumed(self, sentence: str, opens_utterance: bool) -> Turn | None:
+        """The statement the chair interrupted, when this sentence takes it up again ("As I was saying…") and the
+        chair has not clearly called someone else meanwhile."""
+        resumed = self._interrupted
+        if resumed is None or self.current is None or not opens_utterance or not _RESUMES.match(sentence.strip()):
+            return None
+        if self.current.role == "chair":
+            called = self._called_surely
+            return resumed if called is None or called == gazetteer().exact(resumed.speaker) else None
+        return resumed if self.current.speaker == UNIDENTIFIED else None
+
+    def _after_chair(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
+        """A sentence while the chair holds the floor: the chair going on, the called delegation, or a delegation
+        that names itself."""
+        resumed = self._interrupted
+        if resumed is not None and _RESUME_INVITE.match(_COURTESY.sub("", sentence.strip())):
+            self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
+            self._pending_sure = resumed.confirmed
+            return self._chair(start)
+        named, sure = self._self_named(sentence, strict=False), True
+        if named is None and self._called_surely is None:
+            named, sure = self._identifies_itself(sentence)
+        if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
+            return self._open_state(named, start, confirmed=sure)
+        if self._pending is not None:
+            # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room": the
+            # chair is still speaking (a delegation names itself as a subject, not as the one called)
+            if self._chair_like(sentence, opens_utterance, after_chair=True) or self._names_the_called(sentence):
+                return self._chair(start)
+            return self._open_pending(start)
+        if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
+            # a statement begins after a chair remark in which no hand-over was heard
+            self._hand_over(None, False)
+            return self._open_pending(start)
+        return self._chair(start)
 
     def _names_the_called(self, sentence: str) -> bool:
         """Whether a sentence speaks of the State the chair has just called, not as that State: by name, without
