@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -17,7 +18,9 @@ MIN_MARKED = 12  # characters: a shorter tail of a quote could sit anywhere
 KIND_NAMES = {"recommendation": "prior recommendation", "advance_question": "advance question", "keyword": "keyword"}
 
 
+@cache
 def _environment() -> Environment:
+    """The template environment, built and its template compiled once per process."""
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True),
@@ -99,6 +102,6 @@ def render_html(report: SessionReport) -> str:
         describe=describe,
         segments=_segments,
         source_link=report.shown_source if report.source.startswith(("https://", "http://")) else None,
-        generated=datetime.now(UTC).astimezone(report.started.tzinfo if report.started else UTC),
+        generated=datetime.now(UTC).astimezone(report.opened.tzinfo if report.opened else UTC),
         version=_version(),
     )

@@ -114,7 +114,6 @@ class SessionReport:
     title: str
     state_under_review: str
     source: str
-    started: datetime | None
     ended: datetime | None  # None: the session was still running when the report was made
     turns: list[ReportTurn]
     gaps: list[Gap]
@@ -279,10 +278,12 @@ def last_run(events: list[Event]) -> list[Event]:
     """The events of a session's last run, without the record of chats: a session replayed again into the same log
     starts anew after its end (a resumed one, started twice and ended once, stays whole)."""
     kept = [e for e in events if e["type"] != "alert_sent"]
-    start = 0
+    start, ended = 0, False
     for i, event in enumerate(kept):
-        if event["type"] == "session_started" and i > 0 and any(e["type"] == "session_ended" for e in kept[start:i]):
-            start = i
+        if event["type"] == "session_started" and ended:
+            start, ended = i, False
+        elif event["type"] == "session_ended":
+            ended = True
     return kept[start:]
 
 
@@ -291,7 +292,6 @@ def build_report(session: str, events: list[Event]) -> SessionReport:
     events = last_run(events)
     marks = [e for e in events if e["type"] in ("session_started", "session_ended")]
     head = marks[0] if marks else {}
-    started = next((e for e in marks if e["type"] == "session_started"), None)
     ended = marks[-1] if marks and marks[-1]["type"] == "session_ended" else None
     sur = head.get("state_under_review", "")
     turns = _turns(events)
@@ -304,7 +304,6 @@ def build_report(session: str, events: list[Event]) -> SessionReport:
         title=head.get("title", session),
         state_under_review=sur,
         source=head.get("source", ""),
-        started=datetime.fromisoformat(started["at"]) if started else None,
         ended=datetime.fromisoformat(ended["at"]) if ended else None,
         turns=turns,
         gaps=[Gap(float(e["start"]), float(e["end"]), e["reason"]) for e in events if e["type"] == "stream_gap"],
