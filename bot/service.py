@@ -217,8 +217,8 @@ class Service:
         now = datetime.now(UTC)
         over = [b for b in self.bookings.values() if b.closes <= now]
         for booking in over:
-            marks = [e for e in self.store.events(booking.id) if e["type"] in ("session_started", "session_ended")]
-            if not marks or marks[-1]["type"] == "session_ended":
+            mark = self.store.last_mark(booking.id)  # one row, not the whole log, for every session of the past
+            if mark is None or mark["type"] == "session_ended":
                 continue
             s = booking.settings.session
             ended = {
@@ -227,7 +227,7 @@ class Service:
                 "at": now.isoformat(timespec="seconds"),
                 "title": s.title,
                 "state_under_review": s.state_under_review,
-                "source": marks[-1]["source"],
+                "source": mark["source"],
             }
             self.store.emit(ended)
             log.info("%s: ended in the log; the service was down past its closing time", s.id)

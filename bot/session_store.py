@@ -66,6 +66,18 @@ class SessionStore:
         with Session(self.engine) as db:
             return db.scalar(select(EventRow.id).where(EventRow.session == session).limit(1)) is not None
 
+    def last_mark(self, session: str) -> Event | None:
+        """The session's last `session_started` or `session_ended` event: whether it is under way or over."""
+        query = (
+            select(EventRow)
+            .where(EventRow.session == session, EventRow.type.in_(("session_started", "session_ended")))
+            .order_by(EventRow.id.desc())
+            .limit(1)
+        )
+        with Session(self.engine) as db:
+            row = db.scalars(query).first()
+            return dict(row.payload) if row else None
+
     def types(self, sessions: list[str]) -> dict[str, set[str]]:
         """The event types the log holds for each of these sessions."""
         query = select(EventRow.session, EventRow.type).where(EventRow.session.in_(sessions)).distinct()
