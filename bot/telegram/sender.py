@@ -193,20 +193,22 @@ class TelegramSender:
         """The session's HTML report as a document. A final report is built and uploaded once, then sent to the
         other chats by its Telegram file id (a thousand chats must not mean a thousand uploads); a file id Telegram
         no longer knows is dropped and the file uploaded again."""
-        lock = self.building.setdefault(letter.session, asyncio.Lock())
-        async with lock:  # the first chat's upload, then every other chat, by file id
+        async with self.building.setdefault(letter.session, asyncio.Lock()):  # only the build and first upload
             known = self.uploaded.get(letter.session)
-            if known is not None:
-                try:
-                    return await self._document(chat, letter, known)
-                except BadRequest as exc:
-                    log.warning("Telegram no longer knows the report's file id (%s); uploading it again", exc)
-                    del self.uploaded[letter.session]
-            report = await asyncio.to_thread(self.documents, letter.session)
-            message = await self._document(chat, letter, InputFile(report.data, filename=report.name))
-            if report.final and message.document:
-                self.uploaded[letter.session] = message.document.file_id
-            return message
+            if known is None:
+                report = await asyncio.to_thread(self.documents, letter.session)
+                message = await self._document(chat, letter, InputFile(report.data, filename=report.name))
+                if report.final and message.document:
+                    self.uploaded[letter.session] = message.document.file_id
+                return message
+        try:  # outside the lock: the other chats' sends wait only for their own pacing
+            return await self._document(chat, letter, known)
+        except BadRequest as exc:
+            if "file" not in str(exc).lower():
+                raise
+            log.warning("Telegram no longer knows the report's file id (%s); uploading it again", exc)
+            self.uploaded.pop(letter.session, None)
+            return await self._send_report(chat, letter)
 
     async def _document(self, chat: int, letter: Letter, document: str | InputFile) -> Message:
         return await self.bot.send_document(
