@@ -9,10 +9,11 @@ State quoted inside another's statement). Each runs with and without the `[floor
 Reported: the share of delegation and State-under-review utterances attributed to the right State, and
 the share of turns whose start is within 2 s of the truth.
 
-Then, as text, the four sessions of `bench/data/floor/` (written independently of the tracker; their first line
-names the State under review and the published speakers list), split before any tuning into dev (sessions 1–2)
-and test (3–4): per statement of a delegation or the State under review, right / wrong State / "Unidentified",
-beside the naive baseline "the last State name heard before the statement speaks".
+Then, as text, the sessions of `bench/data/floor/` (written independently of the tracker; their first line names
+the State under review and the published speakers list), in the splits of `FLOOR_SETS` (dev, test, and the fresh
+split written after the rules it measures): per statement of a delegation or the State under review, right / wrong
+State (and how many of those were sent as sure) / "Unidentified", beside the naive baseline "the last State name
+heard before the statement speaks". Misses are printed for dev only.
 """
 
 from __future__ import annotations
