@@ -156,7 +156,7 @@ _UNDER_REVIEW = re.compile(
     re.I,
 )
 _TO_RESPOND = re.compile(
-    r"\b(?:give|giving|invite|floor|back|turn|respond|reply|answer|opportunity|you have|your|parole|palabra|vos|"
+    r"\b(?:give|giving|invite|floor|back|turn|respond|reply|answer|opportunity|you|your|parole|palabra|vos|"
     r"sus|donner|donne)\b",
     re.I,
 )
