@@ -442,3 +442,49 @@ def test_after_the_opening_the_first_handover_and_a_minister_are_the_state_under
     tracker.attribute("Thank you Madam President. Lesotho commends Peru.", 3)
     assert speakers_of(tracker, "Madam Minister, you have the floor.", 4) == ["Chair"]
     assert speakers_of(tracker, "Thank you. We take note of every comment.", 5) == ["Peru"]
+
+
+# Rule classes of 2026-11-25 that had no test of their own: each checked on sentences in no labelled set.
+
+
+def test_the_turn_of_a_name_heard_only_by_sound_hands_over():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "It is now the turn of libby a.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Thanks. The plan must reach the rural regions.", 3) == ["Libya"]
+
+
+def test_the_chair_speaking_of_the_state_it_called_is_still_the_chair():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Liberia, you have the floor.", 2) == ["Chair"]
+    line = "The delegation of Liberia does not seem to be in the room yet, so we shall wait a moment."
+    assert speakers_of(tracker, line, 3) == ["Chair"]
+
+
+def test_a_reply_naming_what_another_state_mentioned_is_the_state_under_review():
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    said = tracker.attribute("Thank you, Madam President. On the prison reform mentioned by Lesotho, a law passed.", 2)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", False)]
+
+
+def test_the_last_word_goes_to_the_state_under_review():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Minister, you get the last word.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Thanks. We listened to all of you.", 3) == ["Peru"]
+
+
+@pytest.mark.parametrize(
+    "handover", ["Liberia, followed by libby a.", "Libby a, over to you."], ids=["followed by", "outside the phrase"]
+)
+def test_a_name_heard_only_by_sound_in_a_handover_is_taken_as_a_guess(handover):
+    tracker = _tracker_after_lesotho()
+    tracker.attribute(handover, 2)
+    if handover.startswith("Liberia"):
+        assert speakers_of(tracker, "Thanks. Liberia recommends that Peru act.", 3) == ["Liberia"]
+    said = tracker.attribute("Thank you Madam President. We ask Peru to act as well.", 4)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Libya", False)]
+
+
+def test_a_statement_opening_on_a_recommendation_after_a_chair_remark_is_a_delegations():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "The interpreters ask for a slower pace.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Establish an independent prison inspectorate without delay.", 3) == [UNIDENTIFIED]
