@@ -59,7 +59,6 @@ HANDOVER_MAX_WORDS = 14
 # hand-over is heard: a delegation never continues across a chair remark.
 _PROCEDURE = re.compile(
     r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
-    r"in the room|not present|absent|"
     r"concluding|remarks|proceed|go ahead|speaking time)\b",
     re.I,
 )

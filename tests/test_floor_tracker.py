@@ -488,3 +488,10 @@ def test_a_statement_opening_on_a_recommendation_after_a_chair_remark_is_a_deleg
     tracker = _tracker_after_lesotho()
     assert speakers_of(tracker, "The interpreters ask for a slower pace.", 2) == ["Chair"]
     assert speakers_of(tracker, "Establish an independent prison inspectorate without delay.", 3) == [UNIDENTIFIED]
+
+
+def test_the_chair_telling_the_called_speaker_their_time_is_still_the_chair():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Libya, the floor is yours.", 2) == ["Chair"]
+    assert speakers_of(tracker, "You have one minute and thirty seconds.", 3) == ["Chair"]
+    assert speakers_of(tracker, "Thanks. The plan must reach the rural regions.", 4) == ["Libya"]
