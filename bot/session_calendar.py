@@ -128,11 +128,10 @@ def check_sessions(paths: Sequence[Path]) -> Calendar:
             loaded.append(load_session_file(path))
         except SessionFileError as exc:
             problems += exc.problems
-            if exc.settings is not None:
-                # the checks beyond the file run too, so that one pass finds every problem; a key already
-                # reported (a start that did not parse is also a "missing" start) is reported once
-                said = {p.split(": ", 2)[1] for p in exc.problems if p.count(": ") >= 2}
-                problems += [p for p in _problems_beyond_the_file(exc.settings) if p.split(": ", 2)[1] not in said]
+            # the checks beyond the file run too, on what could be read, so that one pass finds every problem; a key
+            # already reported (a start that did not parse is also a "missing" start) is reported once
+            said = {p.split(": ", 2)[1] for p in exc.problems if p.count(": ") >= 2}
+            problems += [p for p in _problems_beyond_the_file(exc.settings) if p.split(": ", 2)[1] not in said]
         except UserError as exc:
             problems.append(str(exc))
     by_id: dict[str, list[SessionFile]] = {}

@@ -87,7 +87,7 @@ class SessionFileError(UserError):
     """A session file with problems: `problems` lists every one (file, table, key, what is wrong); the message
     is the first, with how many more there are, so a command that stops on it still prints one line."""
 
-    def __init__(self, problems: list[str], settings: SessionFile | None = None):
+    def __init__(self, problems: list[str], settings: SessionFile):
         self.problems = problems
         self.settings = settings  # what could be read, the defaults standing in for what could not
         more = f" (and {len(problems) - 1} more: uprwatch sessions check FILE lists them)" if len(problems) > 1 else ""
