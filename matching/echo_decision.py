@@ -1,58 +1,124 @@
-"""Whether a sentence echoes a corpus item: a logistic model over meaning and wording, fitted on dev pairs.
+"""Whether a sentence echoes a corpus item: boosted decision trees over meaning, wording and demand terms.
 
 Neither cosine nor word overlap decides alone: a restated demand can share few words (low lexical score, high
-cosine), and two demands on one theme can be close in meaning (high cosine, few of the item's distinctive
-terms said). `bench/generalisation.py` fits the weights on the dev split of our labelled sets and picks the
-threshold for the precision we promise; they are read from `data/echo_model.json`.
+cosine), and two demands on one theme can be close in meaning (high cosine) yet name a different instrument or
+ask for a different kind of action (`demand_terms`). The evidence interacts — a high cosine means more when the
+instrument named is the same — which a weighted sum cannot express and a few shallow trees can.
+`bench/generalisation.py --fit` grows the trees on the dev split of our labelled sets, picks the threshold for
+the precision we promise on out-of-fold predictions, and writes `data/echo_model.json`; only NumPy reads it here.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+from uprwatch.matching.demand_terms import demand_terms
+
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "echo_model.json"
-# cosine of the best key; lexical similarity (0–1); share of the item's rare stems said; cosine lead over the
-# best item outside its group
-FEATURES = ("cosine", "lexical", "coverage", "margin")
+FEATURES = (
+    "cosine",  # cosine of the item's best key (text or clause) to the sentence
+    "lexical",  # rapidfuzz similarity of the stemmed texts, 0–1
+    "coverage",  # share of the item's rare stems said
+    "margin",  # cosine lead over the best item outside its group
+    "topics_said",  # share of the item's instruments, bodies, groups and subjects the sentence names
+    "topics_extra",  # share of the sentence's topics the item does not name
+    "instrument_conflict",  # both name instruments, none in common
+    "instrument_missed",  # the item names an instrument the sentence does not
+    "action_agree",  # both ask for the same kind of action
+    "action_conflict",  # both ask for action, of different kinds only
+)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What is known about one (sentence, corpus item) pair."""
+    """What is known about one (sentence, corpus item) pair, in the order of FEATURES."""
 
     cosine: float
     lexical: float
     coverage: float
     margin: float
+    topics_said: float
+    topics_extra: float
+    instrument_conflict: float
+    instrument_missed: float
+    action_agree: float
+    action_conflict: float
 
     def vector(self) -> list[float]:
-        return [self.cosine, self.lexical, self.coverage, self.margin]
+        return list(astuple(self))
+
+
+def term_evidence(sentence: str, item_text: str) -> tuple[float, ...]:
+    """The demand-term features (FEATURES from topics_said on) of a sentence against an item's text."""
+    said, item = demand_terms(sentence), demand_terms(item_text)
+    return (
+        len(said.topics & item.topics) / len(item.topics) if item.topics else 1.0,
+        len(said.topics - item.topics) / len(said.topics) if said.topics else 0.0,
+        float(bool(said.instruments) and bool(item.instruments) and not said.instruments & item.instruments),
+        float(bool(item.instruments) and not said.instruments & item.instruments),
+        float(bool(said.actions & item.actions)),
+        float(bool(said.actions) and bool(item.actions) and not said.actions & item.actions),
+    )
 
 
 @dataclass(frozen=True)
 class EchoModel:
-    """Logistic weights and the alert threshold on the probability."""
+    """Regression trees summed into a log-odds, and the alert threshold on the probability.
 
-    coef: tuple[float, ...]
-    intercept: float
+    Each tree is held as flat arrays (feature, threshold, left child, right child, leaf value), the layout
+    scikit-learn's histogram boosting uses; a node goes left when the feature is at most its threshold.
+    """
+
+    trees: tuple[dict[str, np.ndarray], ...]
+    baseline: float
     threshold: float
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Probability, per row of evidence vectors, that the sentence makes the item's demand."""
+        raw = np.full(len(rows), self.baseline)
+        at = np.arange(len(rows))
+        for tree in self.trees:
+            node = np.zeros(len(rows), dtype=np.int64)
+            while True:
+                inner = ~tree["leaf"][node]
+                if not inner.any():
+                    break
+                go_left = rows[at, tree["feature"][node]] <= tree["threshold"][node]
+                node = np.where(inner, np.where(go_left, tree["left"][node], tree["right"][node]), node)
+            raw += tree["value"][node]
+        return 1.0 / (1.0 + np.exp(-raw))
 
     def probability(self, evidence: Evidence) -> float:
         """Probability that the sentence makes the item's demand."""
-        z = self.intercept + sum(c * x for c, x in zip(self.coef, evidence.vector(), strict=True))
-        return 1.0 / (1.0 + math.exp(-z))
+        return float(self.probabilities(np.array([evidence.vector()]))[0])
+
+    def to_json(self) -> dict:
+        """The model as written to data/echo_model.json."""
+        return {
+            "features": list(FEATURES),
+            "baseline": self.baseline,
+            "threshold": self.threshold,
+            "trees": [{k: v.tolist() for k, v in tree.items()} for tree in self.trees],
+        }
+
+
+def model_from_json(raw: dict, source: Path | str = MODEL_FILE) -> EchoModel:
+    """An EchoModel from its JSON form; refused if it was grown on other features."""
+    if tuple(raw.get("features", ())) != FEATURES or "trees" not in raw:
+        raise ValueError(f"{source}: not grown on the features {FEATURES}; refit with bench/generalisation.py --fit")
+    types = {"feature": np.int64, "threshold": np.float64, "left": np.int64, "right": np.int64, "value": np.float64}
+    trees = tuple(
+        {**{k: np.asarray(t[k], dtype=dt) for k, dt in types.items()}, "leaf": np.asarray(t["leaf"], dtype=bool)}
+        for t in raw["trees"]
+    )
+    return EchoModel(trees, float(raw["baseline"]), float(raw["threshold"]))
 
 
 @cache
 def echo_model(path: Path = MODEL_FILE) -> EchoModel:
     """The fitted model shipped with the package."""
-    raw = json.loads(path.read_text())
-    if tuple(raw["features"]) != FEATURES:
-        raise ValueError(
-            f"{path}: features {raw['features']} differ from {FEATURES}; refit with bench/generalisation.py"
-        )
-    return EchoModel(tuple(raw["coef"]), float(raw["intercept"]), float(raw["threshold"]))
+    return model_from_json(json.loads(path.read_text()), path)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from uprwatch.config.defaults import ANSWER_SCORE_DROP, DEFAULT_MIN_SCORE
 from uprwatch.matching.corpus import CorpusItem
-from uprwatch.matching.echo_decision import EchoModel, Evidence, echo_model
+from uprwatch.matching.demand_terms import demand_terms
+from uprwatch.matching.echo_decision import EchoModel, Evidence, echo_model, term_evidence
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.match_index import MatchIndex
 from uprwatch.matching.normalise import normalise, stem_text, stems
@@ -95,8 +96,10 @@ class Matcher:
         self.min_score = min_score
         self.query_ms: list[float] = []  # time per window searched, for --stats and benchmarks
 
-    def candidates(self, query: str, vector: np.ndarray, kinds: tuple[str, ...]) -> list[tuple[int, Evidence]]:
-        """Items near a window by meaning or by wording, with the evidence the echo model weighs."""
+    def candidates(
+        self, query: str, raw: str, vector: np.ndarray, kinds: tuple[str, ...]
+    ) -> list[tuple[int, Evidence]]:
+        """Items near a window (normalised `query`, `raw` as said) by meaning or by wording, with their evidence."""
         assert self.semantic is not None
         cos = self.semantic.cosines(vector, kinds)
         field_size = min(MARGIN_FIELD, len(cos))
@@ -111,20 +114,24 @@ class Matcher:
             group = set(self.index.group_of[i])
             rival = next((float(cos[j]) for j in near if int(j) not in group), 0.0)
             evidence = Evidence(
-                cosine=float(cos[i]),
-                lexical=self.index.similarity_to(stemmed, i) / 100,
-                coverage=self.index.coverage(said, i),
-                margin=float(cos[i]) - rival,
+                float(cos[i]),  # cosine
+                self.index.similarity_to(stemmed, i) / 100,  # lexical
+                self.index.coverage(said, i),
+                float(cos[i]) - rival,  # margin
+                *term_evidence(raw, self.items[i].text),
             )
             out.append((i, evidence))
         return out
 
-    def _echo(self, query: str, vector: np.ndarray) -> list[tuple[int, float]]:
+    def _echo(self, query: str, raw: str, vector: np.ndarray) -> list[tuple[int, float]]:
         """The item the echo model finds this window restates, as (item, score 0–100), if any."""
         assert self.model is not None
-        scored = [(i, self.model.probability(e)) for i, e in self.candidates(query, vector, DELEGATION_KINDS)]
-        best = max(scored, key=lambda pair: pair[1], default=None)
-        return [(best[0], best[1] * 100)] if best and best[1] >= self.model.threshold else []
+        found = self.candidates(query, raw, vector, DELEGATION_KINDS)
+        if not found:
+            return []
+        chance = self.model.probabilities(np.array([e.vector() for _, e in found]))
+        best = int(np.argmax(chance))
+        return [(found[best][0], float(chance[best]) * 100)] if chance[best] >= self.model.threshold else []
 
     def _search(self, query: str, raw: str, answering: bool) -> list[tuple[int, float]]:
         started = time.perf_counter()
@@ -141,8 +148,17 @@ class Matcher:
                 for i, s in self.index.search(topic, self.min_score - ANSWER_SCORE_DROP, ANSWER_KINDS, limit=50)
                 if asker.name in self.items[i].recommending_states
             ]
+        # Treaty names share their template ("ratify the convention on the … of all persons"), so wording alone
+        # scores two treaties alike; a sentence naming only other instruments than the item's is not its echo.
+        said = demand_terms(raw).instruments
+        if said:
+            found = [(i, s) for i, s in found if not self._names_other_instruments(said, i)]
         self.query_ms.append((time.perf_counter() - started) * 1000)
         return found
+
+    def _names_other_instruments(self, said: frozenset[str], item: int) -> bool:
+        named = demand_terms(self.items[item].text).instruments
+        return bool(named) and not said & named
 
     def match_text(
         self, text: str, start: float = 0.0, end: float = 0.0, carry: str = "", answering: bool = False
@@ -168,7 +184,7 @@ class Matcher:
             started = time.perf_counter()
             vectors = self.semantic.embed([queries[n][0].text for n in unmatched])
             for n, vector in zip(unmatched, vectors, strict=True):
-                results[n] = self._echo(queries[n][1], vector)
+                results[n] = self._echo(queries[n][1], queries[n][0].text, vector)
             # each window's search time is among the last len(queries) entries; it pays its share of the batch
             extra = (time.perf_counter() - started) * 1000 / len(unmatched)
             first = len(self.query_ms) - len(queries)

@@ -1,0 +1,79 @@
+"""The echo decision: demand terms, the trees evaluated in NumPy, and what the terms change in a match."""
+
+import json
+
+import numpy as np
+import pytest
+from uprwatch.matching.corpus import CorpusItem
+from uprwatch.matching.demand_terms import demand_terms
+from uprwatch.matching.echo_decision import FEATURES, MODEL_FILE, model_from_json, term_evidence
+from uprwatch.matching.matcher import Matcher
+
+# sentences written for these tests, in no labelled set and in no corpus
+
+
+def test_instruments_are_found_by_name_short_form_and_description():
+    assert demand_terms("Accede to the ICCPR without delay").instruments == {"iccpr"}
+    assert "iccpr" in demand_terms("join the covenant on civil and political rights").instruments
+    assert demand_terms("become party to the anti-torture convention").instruments == {"cat"}
+    assert "rome_statute" in demand_terms("Join the International Criminal Court").instruments
+    assert demand_terms("Improve access to clean water in remote villages").instruments == frozenset()
+
+
+def test_the_kind_of_action_asked_for_is_read_from_the_verb():
+    assert demand_terms("Repeal the law on foreign agents").actions >= {"abolish_repeal"}
+    assert "ratify" in demand_terms("Sign and accede to the refugee convention").actions
+    assert "invite_access" in demand_terms("Extend a standing invitation to all mandate holders").actions
+    assert "ratify" not in demand_terms("Release the journalists held since March").actions
+
+
+def test_term_evidence_tells_a_different_instrument_from_the_same_one():
+    item = "Ratify the Convention on the Rights of Persons with Disabilities"
+    said, extra, conflict, missed, agree, action_conflict = term_evidence("Ratify the Convention against Torture", item)
+    assert conflict == 1.0 and missed == 1.0 and agree == 1.0 and action_conflict == 0.0
+    assert said < 1.0 and extra > 0.0
+    same = term_evidence("Become a party to the disability rights treaty", item)  # the treaty described
+    assert same[2] == 0.0 and same[3] == 0.0 and same[0] == 1.0
+    assert term_evidence("Raise awareness of disability rights", item)[5] == 1.0  # asks for other action only
+
+
+def tree_model(threshold: float = 0.5):
+    """One stump on the cosine: log-odds -2 below 0.6, +2 above, around a baseline of 0.5."""
+    stump = {"feature": [0, 0, 0], "threshold": [0.6, 0, 0], "left": [1, 0, 0], "right": [2, 0, 0],
+             "value": [0, -2.0, 2.0], "leaf": [False, True, True]}  # fmt: skip
+    return model_from_json({"features": list(FEATURES), "baseline": 0.5, "threshold": threshold, "trees": [stump]})
+
+
+def test_trees_are_walked_to_their_leaves_and_summed_with_the_baseline():
+    rows = np.zeros((3, len(FEATURES)))
+    rows[:, 0] = [0.2, 0.6, 0.9]  # at the threshold a node goes left
+    chance = tree_model().probabilities(rows)
+    assert np.allclose(chance, 1 / (1 + np.exp(-np.array([-1.5, -1.5, 2.5]))))
+
+
+def test_a_model_grown_on_other_features_is_refused(tmp_path):
+    raw = json.loads(MODEL_FILE.read_text())
+    assert tuple(raw["features"]) == FEATURES and raw["trees"]  # the shipped model is the one read
+    raw["features"] = raw["features"][:4]
+    with pytest.raises(ValueError, match=r"refit with bench/generalisation\.py --fit"):
+        model_from_json(raw, tmp_path / "old.json")
+
+
+def test_the_same_action_on_another_instrument_is_not_an_echo(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPRWATCH_CACHE_DIR", str(tmp_path))
+    texts = [
+        "Ratify the Convention on the Rights of Persons with Disabilities",
+        "Abolish the death penalty for all crimes",
+        "Extend a standing invitation to all special procedures",
+    ]
+    matcher = Matcher([CorpusItem(str(i), "recommendation", t, ("Iceland",)) for i, t in enumerate(texts)])
+    # close in meaning to the first item (ratify a convention protecting persons), but another treaty
+    for said in (
+        "Ratify the Convention for the Protection of All Persons from Enforced Disappearance.",
+        "Ratify the International Convention on the Protection of the Rights of All Migrant Workers.",
+    ):
+        assert matcher.match_text(said) == []
+    assert [
+        m.ref
+        for m in matcher.match_text("Become a party to the Convention on the Rights of Persons with Disabilities.")
+    ] == ["0"]
