@@ -34,8 +34,17 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float 
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    # tanh form of GELU: within 1e-3 of the exact one, and NumPy has no vectorised erf
-    return 0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+    # tanh form of GELU: within 1e-3 of the exact one, and NumPy has no vectorised erf. Computed in place with
+    # x·x·x, not x**3: on the widest activations of the model, the power and the temporaries cost a fifth of a pass.
+    inner = x * x
+    inner *= 0.0356774081
+    inner += 0.7978845608
+    inner *= x
+    np.tanh(inner, out=inner)
+    inner += 1.0
+    inner *= x
+    inner *= 0.5
+    return inner
 
 
 class SentenceEncoder:
