@@ -255,13 +255,14 @@ def fit(tasks: list[Task]) -> EchoModel:
             out_of_fold += [(task, sid, m) for sid, m in task.scored_matches(model, mine).items()]
     chosen = 0.99
     for threshold in np.arange(0.30, 0.99, 0.05):
-        tp = fp = 0
+        tp = fp = fn = 0
         for task in tasks:
             predicted = {sid: kept(m, threshold) for t, sid, m in out_of_fold if t is task}
-            _, _, t, f, _ = score([lab for lab in task.labels if lab["id"] in predicted], predicted)
-            tp, fp = tp + t, fp + f
+            _, _, t, f, n = score([lab for lab in task.labels if lab["id"] in predicted], predicted)
+            tp, fp, fn = tp + t, fp + f, fn + n
         if tp and tp / (tp + fp) >= TARGET_PRECISION:
             chosen = round(float(threshold), 2)
+            print(f"out-of-fold dev at {chosen:.2f}: precision {tp / (tp + fp):.3f}  recall {tp / (tp + fn):.3f}")
             break
     model = replace(grow(x, y), threshold=chosen)
     MODEL_FILE.write_text(json.dumps(model.to_json()) + "\n")
