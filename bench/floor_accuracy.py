@@ -163,7 +163,11 @@ def run_audio(script: list[dict], speakers: list[str] | None, audio: Path, truth
 
 
 FLOOR_SETS = {
-    "dev": ("session-1", "session-2", "session-5", "session-9", "session-10", "session-11", "session-12"),
+    "dev": (
+        *("session-1", "session-2", "session-5", "session-9", "session-10", "session-11", "session-12"),
+        # written 2026-11-25 without the tracker; measured once as held out (docs/benchmarks.md), then tuned on
+        *("session-13", "session-14", "session-15", "session-16"),
+    ),
     "test": ("session-3", "session-4", "session-6"),
     # written after the rules of 2026-11-25 were made, by someone who never read the tracker: measured, never tuned on
     "fresh": ("session-7", "session-8"),

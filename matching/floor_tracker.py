@@ -121,7 +121,7 @@ _SELF_VERBS = (
 # A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
 _SELF = re.compile(
     r"^(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
-    rf"(?:{_SELF_VERBS}|thanks|notes|da la bienvenida)\b",
+    rf"(?:{_SELF_VERBS}|thanks|notes|da (?:\w+ ){{0,3}}?bienvenida)\b",  # "da la más cordial bienvenida"
     re.I,
 )
 # The same verbs anywhere in a statement (on folded words), the words between a name and its verb, and "on behalf of".
@@ -155,10 +155,13 @@ _UNDER_REVIEW = re.compile(
     re.I,
 )
 _TO_RESPOND = re.compile(
-    r"\b(?:give|giving|invite|floor|back|turn|respond|reply|answer|opportunity|you|your|parole|palabra|vos|"
+    rf"\b(?:{_HANDING_ON}|give|giving|floor|back|turn|respond|reply|answer|opportunity|you|your|parole|palabra|vos|"
     r"sus|donner|donne)\b",
     re.I,
 )
+# The State under review, named, asked to answer: "Indonesia wishes to respond", "the delegation of the Republic of
+# Kenya has the floor to respond to the questions".
+_ASKED_TO_REPLY = re.compile(r"\b(?:respond|reply|answer|responses|replies|reponses|respuestas)\b", re.I)
 # How the State under review opens a reply in the middle of the dialogue: "Allow me to respond to some points",
 # "in reply to the questions raised"; a recommending delegation answers nobody.
 _REPLIES = re.compile(
@@ -191,7 +194,7 @@ _CHAIR_ONLY = re.compile(
 )
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
 _THANK_NAMED = re.compile(
-    r"^(?:i thank|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
+    r"^(?:i thank|thank you(?: very much)?,?|thanks,?|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
     r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
     re.I,
 )
@@ -257,6 +260,7 @@ class FloorTracker:
         self._followed: State | None = None  # "… to be followed by X"
         self._list_pos = -1
         self._interrupted: Turn | None = None  # the last statement the chair took the floor from
+        self._cut_short = False  # that statement had not ended ("I thank you") when the chair spoke
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
 
@@ -315,6 +319,13 @@ class FloorTracker:
             and _TO_RESPOND.search(folded)
             and not _DELEGATION_CUES.search(sentence)
             and (self.current is None or self.current.role != "state_under_review")
+        ):
+            return True, self.sur, True
+        if (
+            _ASKED_TO_REPLY.search(folded)
+            and not _DELEGATION_CUES.search(sentence)
+            and (self.current is None or self.current.role != "state_under_review")
+            and gazetteer().states_in(folded, sound_words=0) == [self.sur]
         ):
             return True, self.sur, True
         sentence = _COURTESY.sub("", sentence.strip())
@@ -463,6 +474,7 @@ class FloorTracker:
     def _chair(self, start: float) -> tuple[str, str, Turn | None]:
         if self.current is not None and self.current.role != "chair" and self.current.speaker != UNIDENTIFIED:
             self._interrupted = self.current
+            self._cut_short = not self._closed
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
@@ -490,7 +502,9 @@ class FloorTracker:
             return self._chair(start)
         thanked = _THANK_NAMED.match(sentence.strip())
         if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
-            return self._chair(start)  # a delegation may thank the State under review, never itself
+            turn = self._chair(start)  # a delegation may thank the State under review, never itself
+            self._cut_short = False  # "Thank you, Mexico.": the chair closes the statement
+            return turn
         if self.current.role == "chair":
             return self._after_chair(sentence, start, opens_utterance)
         if opens_utterance and _GREETS_CHAIR.match(sentence.strip()):
@@ -499,6 +513,8 @@ class FloorTracker:
         unsure = not self.current.confirmed or self.current.speaker == UNIDENTIFIED
         if named is None and unsure:
             named, sure = self._identifies_itself(sentence)  # "… In this spirit, Chile recommends that …"
+        if named is None and unsure and self.current.role == "delegation" and self._answers(sentence):
+            return self._open_state(self.sur, start, confirmed=False)  # a guess corrected: it answers the dialogue
         if named is not None and named.display != self.current.speaker:
             if named != self.sur and (opens_utterance or unsure):
                 # a missed announcement (a new statement naming its speaker after a pause), or a guess corrected
@@ -506,6 +522,12 @@ class FloorTracker:
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    @staticmethod
+    def _answers(sentence: str) -> bool:
+        """Whether a sentence answers the dialogue, as only the State under review does: replying to questions,
+        without a recommending delegation's words."""
+        return bool(_REPLIES.search(sentence)) and not _DELEGATION_OPENS.search(sentence)
 
     @property
     def _called_surely(self) -> State | None:
@@ -542,6 +564,11 @@ class FloorTracker:
             if self._chair_like(sentence, opens_utterance, after_chair=True) or self._names_the_called(sentence):
                 return self._chair(start)
             return self._open_pending(start)
+        if resumed is not None and self._cut_short and not _ADDRESSES_CHAIR.match(sentence.strip()):
+            # "Please conclude." in the middle of a statement, and the speaker finishes: a new statement would open
+            # by addressing the chair or naming itself. Sent unconfirmed: the evidence is what is missing.
+            self._interrupted = None
+            return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, False)
         if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
             # a statement begins after a chair remark in which no hand-over was heard
             self._hand_over(None, False)

@@ -486,8 +486,59 @@ def test_a_name_heard_only_by_sound_in_a_handover_is_taken_as_a_guess(handover):
 
 def test_a_statement_opening_on_a_recommendation_after_a_chair_remark_is_a_delegations():
     tracker = _tracker_after_lesotho()
-    assert speakers_of(tracker, "The interpreters ask for a slower pace.", 2) == ["Chair"]
+    tracker.attribute("We hope these remarks help. I thank you.", 2)  # Lesotho's statement has ended
+    assert speakers_of(tracker, "The interpreters ask for a slower pace.", 3) == ["Chair"]
+    assert speakers_of(tracker, "Establish an independent prison inspectorate without delay.", 4) == [UNIDENTIFIED]
+
+
+def test_a_statement_the_chair_cut_into_goes_on_unconfirmed():
+    tracker = _tracker_after_lesotho()  # Lesotho has not finished: no "I thank you"
+    assert speakers_of(tracker, "The interpreters are asking you to slow down.", 2) == ["Chair"]
+    said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", False)]
+    # a new statement opens by addressing the chair: the cut-in statement is not taken up again
+    tracker.attribute("Thank you. Next speaker, please.", 4)
+    assert speakers_of(tracker, "Madam President, we thank Peru for its openness.", 5) == [UNIDENTIFIED]
+
+
+def test_the_chair_thanking_the_speaker_by_name_closes_its_statement():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Thank you very much, Lesotho.", 2) == ["Chair"]
     assert speakers_of(tracker, "Establish an independent prison inspectorate without delay.", 3) == [UNIDENTIFIED]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Let us now hear from the country under review.",
+        "Peru wishes to reply to some of the points made.",
+        "I understand that the delegation of Peru would like to respond at this stage to several of the questions.",
+        "The distinguished delegation of the Republic of Peru has the floor to answer.",
+    ],
+)
+def test_the_state_under_review_called_to_answer_takes_the_floor(call):
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    assert speakers_of(tracker, call, 2) == ["Chair"]
+    said = tracker.attribute("Thank you, Madam President. Let me turn to prisons.", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
+
+
+def test_a_guessed_speaker_whose_words_answer_the_questions_is_the_state_under_review():
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    tracker.attribute("Next speaker, please.", 2)
+    assert [(p.speaker, p.confirmed) for p in tracker.attribute("Thank you, Madam President.", 3)] == [
+        ("Liberia", False)
+    ]
+    said = tracker.attribute("In reply to the questions on prisons, a new inspectorate opened in May.", 4)
+    assert [(p.speaker, p.confirmed, p.new_turn is not None) for p in said] == [("Peru", False, True)]
+
+
+def test_a_spanish_statement_naming_itself_with_a_welcome_is_credited():
+    tracker = _tracker_after_lesotho()
+    tracker.attribute("Next speaker, please.", 2)
+    said = "muchas gracias señora presidenta costa rica da una muy calurosa bienvenida a la delegación del perú"
+    parts = tracker.attribute(said, 3)
+    assert parts[-1].speaker == "Costa Rica" and "costa rica da una" in parts[-1].text
 
 
 def test_the_chair_telling_the_called_speaker_their_time_is_still_the_chair():
