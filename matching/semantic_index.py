@@ -45,6 +45,7 @@ class SemanticIndex:
         self.index = index
         self.vectors = _cached_vectors(index.key_texts) if index.key_texts else np.zeros((0, DIMENSIONS), np.float32)
         self._first_key = np.array([keys[0] for keys in index.keys_of], dtype=np.int64)  # keys run item by item
+        sentence_encoder()  # loaded now, even when the corpus came from the cache: not on the session's first sentence
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Query embeddings, one row per text."""
