@@ -192,6 +192,16 @@ _CHAIR_ONLY = re.compile(
     r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates)",
     re.I,
 )
+# The chair asking the speaker to finish or to slow down: a remark inside a statement that hands over nothing (not
+# "your time is up", after which the chair calls the next speaker), and
+# whose words ("to a close") must not be heard as a State. Addressed to the speaker, and "conclude" with nothing to
+# conclude: a delegation's "to conclude", "in conclusion" or "please conclude the negotiations" is not one.
+_PACE = re.compile(
+    r"\b(?:please|kindly|could you|would you|can you|i (?:must|would|will have to) ask you to|may i ask you to|"
+    r"i invite you to)\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
+    r"slow down|speak (?:a (?:little|bit) )?(?:more )?slowly|bring (?:\w+ ){0,3}to an? (?:close|end))\b",
+    re.I,
+)
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
 _THANK_NAMED = re.compile(
     r"^(?:i thank|thank you(?: very much)?,?|thanks,?|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
@@ -328,6 +338,8 @@ class FloorTracker:
             and gazetteer().states_in(folded, sound_words=0) == [self.sur]
         ):
             return True, self.sur, True
+        if _PACE.search(sentence) and not gazetteer().states_in(folded, sound_words=0):
+            return False, None, False
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
@@ -494,6 +506,7 @@ class FloorTracker:
         if (
             self.current is None
             or _CHAIR_ONLY.search(sentence.strip())
+            or _PACE.search(sentence)
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
         ):

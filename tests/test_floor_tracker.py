@@ -546,3 +546,24 @@ def test_the_chair_telling_the_called_speaker_their_time_is_still_the_chair():
     assert speakers_of(tracker, "Libya, the floor is yours.", 2) == ["Chair"]
     assert speakers_of(tracker, "You have one minute and thirty seconds.", 3) == ["Chair"]
     assert speakers_of(tracker, "Thanks. The plan must reach the rural regions.", 4) == ["Libya"]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "Please bring your statement to a close.",  # "to a close" must not be heard as Togo
+        "The booths cannot keep up, please slow down.",
+        "Excellency, kindly conclude your statement.",
+    ],
+)
+def test_the_chair_asking_the_speaker_to_finish_or_slow_down_hands_over_nothing(request_):
+    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
+    assert speakers_of(tracker, request_, 2) == ["Chair"]
+    said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", False)]
+
+
+def test_a_delegation_asking_the_state_under_review_to_conclude_something_is_still_speaking():
+    tracker = _tracker_after_lesotho()
+    said = tracker.attribute("Could you conclude the talks on the fisheries treaty before the next review?", 2)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", True)]
