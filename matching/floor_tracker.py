@@ -159,9 +159,14 @@ _TO_RESPOND = re.compile(
     r"sus|donner|donne)\b",
     re.I,
 )
-# The State under review, named, asked to answer: "Indonesia wishes to respond", "the delegation of the Republic of
-# Kenya has the floor to respond to the questions".
-_ASKED_TO_REPLY = re.compile(r"\b(?:respond|reply|answer|responses|replies|reponses|respuestas)\b", re.I)
+# The State under review, named, given the floor to answer: "Indonesia wishes to respond", "the delegation of the
+# Republic of Kenya has the floor to respond to the questions" — the chair's wording, not a delegation's ("we regret
+# that Peru chose not to respond").
+_ASKED_TO_REPLY = re.compile(
+    r"\b(?:wish(?:es)?|would like|has the floor|the floor|invite\w*|give\w*|call\w*|turn)\b.{0,60}?"
+    r"\b(?:respond|reply|answer|responses|replies|reponses|respuestas)\b",
+    re.I,
+)
 # How the State under review opens a reply in the middle of the dialogue: "Allow me to respond to some points",
 # "in reply to the questions raised"; a recommending delegation answers nobody.
 _REPLIES = re.compile(
@@ -194,12 +199,15 @@ _CHAIR_ONLY = re.compile(
 )
 # The chair asking the speaker to finish or to slow down: a remark inside a statement that hands over nothing (not
 # "your time is up", after which the chair calls the next speaker), and
-# whose words ("to a close") must not be heard as a State. Addressed to the speaker, and "conclude" with nothing to
-# conclude: a delegation's "to conclude", "in conclusion" or "please conclude the negotiations" is not one.
+# whose words ("to a close") must not be heard as a State. A request opening the sentence or following a comma, and
+# about the statement itself: a delegation's "to conclude", "please conclude the negotiations" or "please bring
+# torture to an end" is not one.
 _PACE = re.compile(
-    r"\b(?:please|kindly|could you|would you|can you|i (?:must|would|will have to) ask you to|may i ask you to|"
+    r"(?:^|[,;:]\s*)(?:(?:excellency|sir|madam|ambassador)\W+)?"
+    r"(?:please|kindly|could you|would you|can you|i (?:must|would|will have to) ask you to|may i ask you to|"
     r"i invite you to)\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
-    r"slow down|speak (?:a (?:little|bit) )?(?:more )?slowly|bring (?:\w+ ){0,3}to an? (?:close|end))\b",
+    r"slow down|speak (?:a (?:little|bit) )?(?:more )?slowly|"
+    r"bring (?:your|the|this) (?:statement|remarks|intervention) to an? (?:close|end))\b",
     re.I,
 )
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
@@ -334,6 +342,7 @@ class FloorTracker:
         if (
             _ASKED_TO_REPLY.search(folded)
             and not _DELEGATION_CUES.search(sentence)
+            and not _DELEGATION_VOICE.search(sentence)
             and (self.current is None or self.current.role != "state_under_review")
             and gazetteer().states_in(folded, sound_words=0) == [self.sur]
         ):
@@ -437,6 +446,8 @@ class FloorTracker:
         if self.current and self.current.speaker == speaker:
             return None
         self._spoken = self._spoken or role != "chair"
+        if role != "chair" and self._interrupted is not None and speaker != self._interrupted.speaker:
+            self._interrupted = None  # another speaker has had the floor since: nothing to take up again
         self.current = Turn(speaker, role, start, confirmed, corrects)
         for i, state in enumerate(self.speakers):
             if state.display == speaker and i > self._list_pos:

@@ -567,3 +567,20 @@ def test_a_delegation_asking_the_state_under_review_to_conclude_something_is_sti
     tracker = _tracker_after_lesotho()
     said = tracker.attribute("Could you conclude the talks on the fisheries treaty before the next review?", 2)
     assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", True)]
+
+
+def test_a_delegation_speaking_of_the_state_under_review_not_answering_keeps_the_floor():
+    tracker = _tracker_after_lesotho()
+    said = tracker.attribute("We regret that Peru chose not to respond to the communications.", 2)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", True)]
+    said = tracker.attribute("Please bring torture to an end in all places of detention.", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", True)]
+
+
+def test_a_statement_is_not_taken_up_again_once_another_speaker_has_had_the_floor():
+    tracker = _tracker_after_lesotho()
+    tracker.attribute("Next speaker, please.", 2)
+    assert speakers_of(tracker, "Madam President, we welcome Peru's report.", 3) == [UNIDENTIFIED]
+    assert speakers_of(tracker, "The interpreters are asking you to slow down.", 4) == ["Chair"]
+    said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 5)
+    assert "Lesotho" not in [p.speaker for p in said]  # Lesotho's statement ended when the next one began
