@@ -27,7 +27,7 @@ FEATURES = (
     "topics_said",  # share of the item's instruments, bodies, groups and subjects the sentence names
     "topics_extra",  # share of the sentence's topics the item does not name
     "instrument_conflict",  # both name instruments, none in common
-    "instrument_missed",  # the item names an instrument the sentence does not
+    "instrument_missed",  # the item names instruments, none of which the sentence names
     "action_agree",  # both ask for the same kind of action
     "action_conflict",  # both ask for action, of different kinds only
 )
@@ -107,10 +107,6 @@ class EchoModel:
             node = np.where(go_left, s["left"][tree, node], s["right"][tree, node])
         raw = self.baseline + s["value"][tree, node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))
-
-    def probability(self, evidence: Evidence) -> float:
-        """Probability that the sentence makes the item's demand."""
-        return float(self.probabilities(np.array([evidence.vector()]))[0])
 
     def to_json(self) -> dict:
         """The model as written to data/echo_model.json."""

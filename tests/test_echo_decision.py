@@ -38,17 +38,25 @@ def test_term_evidence_tells_a_different_instrument_from_the_same_one():
 
 
 def tree_model(threshold: float = 0.5):
-    """One stump on the cosine: log-odds -2 below 0.6, +2 above, around a baseline of 0.5."""
+    """A stump on the cosine (log-odds -2 at or below 0.6, +2 above) and a deeper tree on coverage then margin."""
     stump = {"feature": [0, 0, 0], "threshold": [0.6, 0, 0], "left": [1, 0, 0], "right": [2, 0, 0],
              "value": [0, -2.0, 2.0], "leaf": [False, True, True]}  # fmt: skip
-    return model_from_json({"features": list(FEATURES), "baseline": 0.5, "threshold": threshold, "trees": [stump]})
+    # coverage ≤ 0.5 → leaf -1; else margin ≤ 0 → leaf 0.5, else leaf 1.5
+    deep = {"feature": [2, 0, 3, 0, 0], "threshold": [0.5, 0, 0.0, 0, 0], "left": [1, 0, 3, 0, 0],
+            "right": [2, 0, 4, 0, 0], "value": [0, -1.0, 0, 0.5, 1.5],
+            "leaf": [False, True, False, True, True]}  # fmt: skip
+    raw = {"features": list(FEATURES), "baseline": 0.5, "threshold": threshold, "trees": [stump, deep]}
+    return model_from_json(raw)
 
 
-def test_trees_are_walked_to_their_leaves_and_summed_with_the_baseline():
-    rows = np.zeros((3, len(FEATURES)))
-    rows[:, 0] = [0.2, 0.6, 0.9]  # at the threshold a node goes left
+def test_trees_of_different_sizes_are_walked_to_their_leaves_and_summed_with_the_baseline():
+    rows = np.zeros((4, len(FEATURES)))
+    rows[:, 0] = [0.2, 0.6, 0.9, 0.9]  # at the threshold a node goes left
+    rows[:, 2] = [0.9, 0.1, 0.9, 0.9]  # coverage
+    rows[:, 3] = [-0.1, 0.3, 0.2, 0.0]  # margin
     chance = tree_model().probabilities(rows)
-    assert np.allclose(chance, 1 / (1 + np.exp(-np.array([-1.5, -1.5, 2.5]))))
+    expected = 0.5 + np.array([-2.0 + 0.5, -2.0 - 1.0, 2.0 + 1.5, 2.0 + 0.5])
+    assert np.allclose(chance, 1 / (1 + np.exp(-expected)))
 
 
 def test_a_model_grown_on_other_features_is_refused(tmp_path):
