@@ -27,6 +27,10 @@ class DemandTerms:
     instruments: frozenset[str]
     actions: frozenset[str]
 
+    def names_other_instruments_than(self, other: DemandTerms) -> bool:
+        """Whether both name instruments and none in common: "ratify the CAT" against "ratify the CRPD"."""
+        return bool(self.instruments) and bool(other.instruments) and not self.instruments & other.instruments
+
 
 @cache
 def _patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
@@ -38,7 +42,7 @@ def _patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     }
 
 
-@lru_cache(maxsize=8192)  # corpus texts recur as candidates window after window; sentences rarely
+@lru_cache(maxsize=1024)  # a sentence is read by the wording stage, then again by the meaning stage
 def demand_terms(text: str) -> DemandTerms:
     """The concepts named in `text` (a corpus item's text or a spoken sentence)."""
     # folded for the words as said, normalised for the short forms of treaty and body names

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from uprwatch.matching.demand_terms import demand_terms
+from uprwatch.matching.demand_terms import DemandTerms
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "echo_model.json"
 FEATURES = (
@@ -52,13 +52,12 @@ class Evidence:
         return [getattr(self, name) for name in FEATURES]
 
 
-def term_evidence(sentence: str, item_text: str) -> tuple[float, ...]:
-    """The demand-term features (FEATURES from topics_said on) of a sentence against an item's text."""
-    said, item = demand_terms(sentence), demand_terms(item_text)
+def term_evidence(said: DemandTerms, item: DemandTerms) -> tuple[float, ...]:
+    """The demand-term features (FEATURES from topics_said on) of a sentence's terms against an item's."""
     return (
         len(said.topics & item.topics) / len(item.topics) if item.topics else 1.0,
         len(said.topics - item.topics) / len(said.topics) if said.topics else 0.0,
-        float(bool(said.instruments) and bool(item.instruments) and not said.instruments & item.instruments),
+        float(said.names_other_instruments_than(item)),
         float(bool(item.instruments) and not said.instruments & item.instruments),
         float(bool(said.actions & item.actions)),
         float(bool(said.actions) and bool(item.actions) and not said.actions & item.actions),
@@ -80,6 +79,7 @@ class EchoModel:
     baseline: float
     threshold: float
     _stacked: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
+    _depth: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # All trees side by side, padded to one width, with each leaf its own child: every candidate then walks
@@ -93,8 +93,8 @@ class EchoModel:
             stacked["threshold"][n, :size][tree["leaf"]] = np.inf
             stacked["left"][n, :size] = np.where(tree["leaf"], own, tree["left"])
             stacked["right"][n, :size] = np.where(tree["leaf"], own, tree["right"])
-        stacked["depth"] = np.array([max((_depth(t) for t in self.trees), default=0)])
         object.__setattr__(self, "_stacked", stacked)
+        object.__setattr__(self, "_depth", max((_depth(t) for t in self.trees), default=0))
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """Probability, per row of evidence vectors, that the sentence makes the item's demand."""
@@ -102,7 +102,7 @@ class EchoModel:
         tree = np.arange(len(self.trees))[None, :]
         row = np.arange(len(rows))[:, None]
         node = np.zeros((len(rows), len(self.trees)), dtype=np.int64)
-        for _ in range(int(s["depth"][0])):
+        for _ in range(self._depth):
             go_left = rows[row, s["feature"][tree, node]] <= s["threshold"][tree, node]
             node = np.where(go_left, s["left"][tree, node], s["right"][tree, node])
         raw = self.baseline + s["value"][tree, node].sum(axis=1)

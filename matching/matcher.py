@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from uprwatch.config.defaults import ANSWER_SCORE_DROP, DEFAULT_MIN_SCORE
 from uprwatch.matching.corpus import CorpusItem
-from uprwatch.matching.demand_terms import demand_terms
+from uprwatch.matching.demand_terms import DemandTerms, demand_terms
 from uprwatch.matching.echo_decision import EchoModel, Evidence, echo_model, term_evidence
 from uprwatch.matching.gazetteer import gazetteer
 from uprwatch.matching.match_index import MatchIndex
@@ -95,6 +95,7 @@ class Matcher:
         self.items = items
         self.min_score = min_score
         self.query_ms: list[float] = []  # time per window searched, for --stats and benchmarks
+        self._item_terms: dict[int, DemandTerms] = {}
 
     def candidates(
         self, query: str, raw: str, vector: np.ndarray, kinds: tuple[str, ...]
@@ -106,7 +107,7 @@ class Matcher:
         near = np.argpartition(-cos, field_size - 1)[:field_size]
         near = near[np.argsort(-cos[near])]
         lexical = [i for i, _ in self.index.search(query, LEXICAL_FLOOR, kinds, limit=SEMANTIC_CANDIDATES)]
-        stemmed, said = stem_text(query), stems(query)
+        stemmed, said, terms = stem_text(query), stems(query), demand_terms(raw)
         out = []
         for i in dict.fromkeys([*(int(j) for j in near[:SEMANTIC_CANDIDATES]), *lexical]):
             if cos[i] < -0.5:  # an item of another kind
@@ -118,7 +119,7 @@ class Matcher:
                 self.index.similarity_to(stemmed, i) / 100,  # lexical
                 self.index.coverage(said, i),
                 float(cos[i]) - rival,  # margin
-                *term_evidence(raw, self.items[i].text),
+                *term_evidence(terms, self._terms_of(i)),
             )
             out.append((i, evidence))
         return out
@@ -150,15 +151,17 @@ class Matcher:
             ]
         # Treaty names share their template ("ratify the convention on the … of all persons"), so wording alone
         # scores two treaties alike; a sentence naming only other instruments than the item's is not its echo.
-        said = demand_terms(raw).instruments
-        if said:
-            found = [(i, s) for i, s in found if not self._names_other_instruments(said, i)]
+        said = demand_terms(raw)
+        if said.instruments:
+            found = [(i, s) for i, s in found if not said.names_other_instruments_than(self._terms_of(i))]
         self.query_ms.append((time.perf_counter() - started) * 1000)
         return found
 
-    def _names_other_instruments(self, said: frozenset[str], item: int) -> bool:
-        named = demand_terms(self.items[item].text).instruments
-        return bool(named) and not said & named
+    def _terms_of(self, item: int) -> DemandTerms:
+        """What an item is about and asks, read once per item: the same few items are candidates window after window."""
+        if item not in self._item_terms:
+            self._item_terms[item] = demand_terms(self.items[item].text)
+        return self._item_terms[item]
 
     def match_text(
         self, text: str, start: float = 0.0, end: float = 0.0, carry: str = "", answering: bool = False

@@ -28,13 +28,17 @@ def test_the_kind_of_action_asked_for_is_read_from_the_verb():
 
 
 def test_term_evidence_tells_a_different_instrument_from_the_same_one():
-    item = "Ratify the Convention on the Rights of Persons with Disabilities"
-    said, extra, conflict, missed, agree, action_conflict = term_evidence("Ratify the Convention against Torture", item)
+    item = demand_terms("Ratify the Convention on the Rights of Persons with Disabilities")
+    said, extra, conflict, missed, agree, action_conflict = term_evidence(
+        demand_terms("Ratify the Convention against Torture"), item
+    )
     assert conflict == 1.0 and missed == 1.0 and agree == 1.0 and action_conflict == 0.0
     assert said < 1.0 and extra > 0.0
-    same = term_evidence("Become a party to the disability rights treaty", item)  # the treaty described
+    same = term_evidence(demand_terms("Become a party to the disability rights treaty"), item)  # the treaty described
     assert same[2] == 0.0 and same[3] == 0.0 and same[0] == 1.0
-    assert term_evidence("Raise awareness of disability rights", item)[5] == 1.0  # asks for other action only
+    assert (
+        term_evidence(demand_terms("Raise awareness of disability rights"), item)[5] == 1.0
+    )  # asks for other action only
 
 
 def tree_model(threshold: float = 0.5):
