@@ -28,7 +28,7 @@ import numpy as np
 from machine import describe
 from rapidfuzz import fuzz, process
 from uprwatch.matching.corpus import CorpusItem
-from uprwatch.matching.echo_decision import MODEL_FILE, EchoModel, echo_model
+from uprwatch.matching.echo_decision import FEATURES, MODEL_FILE, EchoModel, echo_model, model_from_json
 from uprwatch.matching.matcher import DELEGATION_KINDS, Matcher, windows
 from uprwatch.matching.normalise import normalise
 from uprwatch.matching.ohchr_matrix import load_ohchr_matrix
@@ -78,14 +78,11 @@ class Task:
         self.wording = Matcher(items, semantic=False)  # the wording stage alone
 
     def predict_ours(self, matcher: Matcher | None = None) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for sid, text in self.statements.items():
-            ids: list[str] = []
-            for m in (matcher or self.matcher).match_text(text):
-                if m.ref not in ids and not set(m.group) & set(ids):
-                    ids.append(m.ref)
-            out[sid] = ids
-        return out
+        matcher = matcher or self.matcher
+        return {
+            sid: kept([(m.ref, m.group, 1.0) for m in matcher.match_text(text)], 0.0)
+            for sid, text in self.statements.items()
+        }
 
     def predict_lexical(self, cutoff: float = 70) -> dict[str, list[str]]:
         """Naive: rapidfuzz extractOne(token_set_ratio) per sentence over all texts."""
@@ -221,19 +218,17 @@ def grow(x: np.ndarray, y: np.ndarray) -> EchoModel:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     fitted = HistGradientBoostingClassifier(**TREES, random_state=0).fit(x, y)
-    trees = tuple(
-        {
-            "feature": nodes["feature_idx"].astype(np.int64),
-            "threshold": nodes["num_threshold"].astype(np.float64),
-            "left": nodes["left"].astype(np.int64),
-            "right": nodes["right"].astype(np.int64),
-            "value": nodes["value"].astype(np.float64),
-            "leaf": nodes["is_leaf"].astype(bool),
-        }
+    # through the same JSON form the product reads, so what is measured here is what is shipped
+    columns = {
+        "feature": "feature_idx", "threshold": "num_threshold", "left": "left", "right": "right", "value": "value",
+        "leaf": "is_leaf",
+    }  # fmt: skip
+    trees = [
+        {ours: predictor.nodes[theirs].tolist() for ours, theirs in columns.items()}
         for (predictor,) in fitted._predictors
-        for nodes in (predictor.nodes,)
-    )
-    model = EchoModel(trees, float(fitted._baseline_prediction.ravel()[0]), 0.0)
+    ]
+    raw = {"features": list(FEATURES), "baseline": float(fitted._baseline_prediction.ravel()[0]), "threshold": 0.0}
+    model = model_from_json({**raw, "trees": trees}, "the grown trees")
     # the product evaluates the trees itself; they must give what scikit-learn gives
     assert np.allclose(model.probabilities(x), fitted.predict_proba(x)[:, 1], atol=1e-6)
     return model
