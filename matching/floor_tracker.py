@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from uprwatch.config.errors import UserError
@@ -254,6 +255,12 @@ class Attribution:
     confirmed: bool = True
 
 
+@lru_cache(maxsize=64)
+def _spelt(folded: str) -> tuple[State, ...]:
+    """The States a folded sentence names by spelling; asked by several of the hand-over rules, read once."""
+    return tuple(gazetteer().states_in(folded, sound_words=0))
+
+
 class FloorTracker:
     """Feed utterances in order; each comes back split into the parts said by the chair, a delegation or the
     State under review."""
@@ -329,32 +336,30 @@ class FloorTracker:
         named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
         return self._with_list(named[-1] if named else None, words)
 
-    def _announcement(self, sentence: str, opens_utterance: bool) -> tuple[bool, State | None, bool]:
-        """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly."""
+    def _announcement(self, sentence: str, opens_utterance: bool, paced: bool) -> tuple[bool, State | None, bool]:
+        """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly. `paced`: the
+        sentence asks the speaker to conclude or slow down (`_PACE`)."""
         folded = fold(sentence)
-        if (
-            _UNDER_REVIEW.search(folded)
-            and _TO_RESPOND.search(folded)
-            and not _DELEGATION_CUES.search(sentence)
-            and (self.current is None or self.current.role != "state_under_review")
+        if not _DELEGATION_CUES.search(sentence) and (
+            self.current is None or self.current.role != "state_under_review"
         ):
-            return True, self.sur, True
-        if (
-            _ASKED_TO_REPLY.search(folded)
-            and not _DELEGATION_CUES.search(sentence)
-            and not _DELEGATION_VOICE.search(sentence)
-            and (self.current is None or self.current.role != "state_under_review")
-            and gazetteer().states_in(folded, sound_words=0) == [self.sur]
-        ):
-            return True, self.sur, True
-        if _PACE.search(sentence) and not gazetteer().states_in(folded, sound_words=0):
+            # the State under review called by its role, or by its name alone to answer, in the chair's words
+            if _UNDER_REVIEW.search(folded) and _TO_RESPOND.search(folded):
+                return True, self.sur, True
+            if (
+                _ASKED_TO_REPLY.search(folded)
+                and not _DELEGATION_VOICE.search(sentence)
+                and _spelt(folded) == (self.sur,)
+            ):
+                return True, self.sur, True
+        if paced and not _spelt(folded):
             return False, None, False
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if not m:
                 continue
-            spelt = gazetteer().states_in(sentence, sound_words=0)
+            spelt = _spelt(folded)
             if _MINISTER.search(folded) and not spelt:
                 return True, self.sur, True  # "Minister, over to you."
             state, sure = self._named(m.group("x"))
@@ -507,7 +512,8 @@ class FloorTracker:
         if resumed is not None:
             self._pending = None
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
-        announced, state, sure = self._announcement(sentence, opens_utterance)
+        paced = _PACE.search(sentence) is not None
+        announced, state, sure = self._announcement(sentence, opens_utterance, paced)
         if announced:
             followed = _FOLLOWED.search(sentence)
             then = gazetteer().states_in(fold(followed.group("x")), sound_words=SOUND_MAX_WORDS) if followed else []
@@ -517,7 +523,7 @@ class FloorTracker:
         if (
             self.current is None
             or _CHAIR_ONLY.search(sentence.strip())
-            or _PACE.search(sentence)
+            or paced
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
         ):
