@@ -451,8 +451,9 @@ class FloorTracker:
         if self.current and self.current.speaker == speaker:
             return None
         self._spoken = self._spoken or role != "chair"
-        if role != "chair" and self._interrupted is not None and speaker != self._interrupted.speaker:
-            self._interrupted = None  # another speaker has had the floor since: nothing to take up again
+        interrupted = self._interrupted
+        if role != "chair" and interrupted is not None and speaker not in (UNIDENTIFIED, interrupted.speaker):
+            self._interrupted = None  # another State has had the floor since: nothing to take up again
         self.current = Turn(speaker, role, start, confirmed, corrects)
         for i, state in enumerate(self.speakers):
             if state.display == speaker and i > self._list_pos:
@@ -500,9 +501,11 @@ class FloorTracker:
             self.current = replace(self.current, confirmed=True)
 
     def _chair(self, start: float) -> tuple[str, str, Turn | None]:
-        if self.current is not None and self.current.role != "chair" and self.current.speaker != UNIDENTIFIED:
-            self._interrupted = self.current
-            self._cut_short = not self._closed
+        if self.current is not None and self.current.role != "chair":
+            if self.current.speaker != UNIDENTIFIED:
+                self._interrupted = self.current
+            # an unidentified statement cut into is not the recorded one: only "As I was saying" takes that up again
+            self._cut_short = self.current.speaker != UNIDENTIFIED and not self._closed
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:

@@ -584,3 +584,10 @@ def test_a_statement_is_not_taken_up_again_once_another_speaker_has_had_the_floo
     assert speakers_of(tracker, "The interpreters are asking you to slow down.", 4) == ["Chair"]
     said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 5)
     assert "Lesotho" not in [p.speaker for p in said]  # Lesotho's statement ended when the next one began
+
+
+def test_the_interrupted_speaker_heard_first_as_unidentified_still_resumes():
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Sorry to interrupt, the interpreters have lost the sound.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Madam President, can you hear me now?", 3) == [UNIDENTIFIED]
+    assert speakers_of(tracker, "As I was saying, ratify the Convention on migrant workers.", 4) == ["Lesotho"]
