@@ -491,9 +491,19 @@ def test_a_statement_opening_on_a_recommendation_after_a_chair_remark_is_a_deleg
     assert speakers_of(tracker, "Establish an independent prison inspectorate without delay.", 4) == [UNIDENTIFIED]
 
 
-def test_a_statement_the_chair_cut_into_goes_on_unconfirmed():
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "The interpreters are asking you to slow down.",
+        # the chair asking the speaker to finish or slow down hands over nothing ("to a close" is not Togo)
+        "Please bring your statement to a close.",
+        "The booths cannot keep up, please slow down.",
+        "Excellency, kindly conclude your statement.",
+    ],
+)
+def test_a_statement_the_chair_cut_into_goes_on_unconfirmed(remark):
     tracker = _tracker_after_lesotho()  # Lesotho has not finished: no "I thank you"
-    assert speakers_of(tracker, "The interpreters are asking you to slow down.", 2) == ["Chair"]
+    assert speakers_of(tracker, remark, 2) == ["Chair"]
     said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 3)
     assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", False)]
     # a new statement opens by addressing the chair: the cut-in statement is not taken up again
@@ -546,21 +556,6 @@ def test_the_chair_telling_the_called_speaker_their_time_is_still_the_chair():
     assert speakers_of(tracker, "Libya, the floor is yours.", 2) == ["Chair"]
     assert speakers_of(tracker, "You have one minute and thirty seconds.", 3) == ["Chair"]
     assert speakers_of(tracker, "Thanks. The plan must reach the rural regions.", 4) == ["Libya"]
-
-
-@pytest.mark.parametrize(
-    "request_",
-    [
-        "Please bring your statement to a close.",  # "to a close" must not be heard as Togo
-        "The booths cannot keep up, please slow down.",
-        "Excellency, kindly conclude your statement.",
-    ],
-)
-def test_the_chair_asking_the_speaker_to_finish_or_slow_down_hands_over_nothing(request_):
-    tracker = _tracker_after_lesotho(speakers=["Lesotho", "Liberia", "Libya"])
-    assert speakers_of(tracker, request_, 2) == ["Chair"]
-    said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 3)
-    assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", False)]
 
 
 def test_a_delegation_asking_the_state_under_review_to_conclude_something_is_still_speaking():
