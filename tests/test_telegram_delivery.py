@@ -12,7 +12,7 @@ from telegram.error import NetworkError
 from telegram.ext import ExtBot
 from uprwatch.bot.database import open_database
 from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.telegram.outbox import Outbox
+from uprwatch.bot.telegram.outbox import Outbox, report_key
 from uprwatch.bot.telegram.pace import Pace
 from uprwatch.bot.telegram.sender import TelegramSender
 from uprwatch.bot.telegram.subscribers import SubscriberStore
@@ -183,3 +183,13 @@ def test_when_the_bot_api_is_unreachable_rows_stay_pending(db):
         pass  # the server is shut down: connections are refused
     assert not asyncio.run(_deliver(gone, db, until_idle=3))
     assert outbox.counts() == {"pending": 1}
+
+
+def test_a_report_that_cannot_be_built_fails_alone_and_the_chats_alerts_go_on(api, db):
+    subscribers, outbox = _stores(db)
+    subscribers.ensure(ALICE, "private")
+    outbox.put("s1", report_key("s1"), {ALICE: (["📄 Report"], False)})  # the log holds no session s1
+    _queue(outbox, "a1", [ALICE])
+    assert asyncio.run(_deliver(api, db))
+    assert _alerts(api, ALICE) == ["a1"]
+    assert outbox.counts() == {"failed": 1, "sent": 1}

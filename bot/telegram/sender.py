@@ -27,6 +27,12 @@ from uprwatch.bot.telegram.pace import chat_interval, retry_seconds
 from uprwatch.bot.telegram.subscribers import SubscriberStore
 
 log = logging.getLogger("uprwatch.telegram")
+
+
+class ReportUnavailable(Exception):
+    """A session's report could not be built: its letter fails, the chat's other alerts go on."""
+
+
 # Opt in to PTB's coming behaviour (RetryAfter.retry_after as a timedelta), which `retry_seconds` reads either way.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -163,10 +169,10 @@ class TelegramSender:
             # a request that timed out may still have reached Telegram: the retry keeps the chat's spacing too
             self.ready_at[chat] = time.monotonic() + max(backoff(attempt), chat_interval(chat))
             log.info("sending failed (%s); retry %d", exc.__class__.__name__, attempt)
-        except Exception as exc:  # a report that cannot be built: its letter fails, the chat's other alerts go on
-            log.exception("a report could not be built; its letter is marked failed in the outbox")
+        except ReportUnavailable as exc:
+            log.error("%s; its letter is marked failed in the outbox", exc)
             for letter in batch:
-                self.outbox.failed(letter, f"{exc.__class__.__name__}: {exc}")
+                self.outbox.failed(letter, str(exc))
                 self.queues[chat].popleft()
         else:
             self.outbox.sent(batch, message.message_id)
@@ -196,7 +202,13 @@ class TelegramSender:
         async with self.building.setdefault(letter.session, asyncio.Lock()):  # only the build and first upload
             known = self.uploaded.get(letter.session)
             if known is None:
-                report = await asyncio.to_thread(self.documents, letter.session)
+                try:
+                    report = await asyncio.to_thread(self.documents, letter.session)
+                except Exception as exc:  # whatever went wrong in the build, only this letter is lost
+                    log.debug("building the report of %s", letter.session, exc_info=True)
+                    raise ReportUnavailable(
+                        f"the report of {letter.session} could not be built ({exc.__class__.__name__}: {exc})"
+                    ) from exc
                 message = await self._document(chat, letter, InputFile(report.data, filename=report.name))
                 if report.final and message.document:
                     self.uploaded[letter.session] = message.document.file_id
