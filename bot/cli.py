@@ -110,7 +110,8 @@ def _replay(
             events_file.close()
     _note(
         f"\n{summary.turns} turns, {summary.utterances} utterances, {summary.matches} matches; "
-        f"session log in {db_url or defaults.default_db_url()}" + (f", events in {events_path}" if events_path else "")
+        f"session log in {shown_url(db_url or defaults.default_db_url())}"
+        + (f", events in {events_path}" if events_path else "")
     )
     if summary.error:
         raise UserError(summary.error)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from uprwatch.bot.events import EventFactory
-from uprwatch.bot.reports.formats import html_report_file
+from uprwatch.bot.reports.formats import html_report_file, render
 from uprwatch.bot.reports.html_report import render_html
 from uprwatch.bot.reports.model import build_report
 from uprwatch.bot.session_store import SessionStore
@@ -266,3 +266,22 @@ def test_a_quote_is_marked_in_text_whose_lowercase_is_longer():
             e["text"] = "İİİİ " + e["text"]  # "İ".lower() is two characters
     html = render_html(build_report(SESSION, events))
     assert html.count("<mark>") >= 1 and "İİİİ" in html
+
+
+def test_no_format_shows_a_sources_credentials_query_or_server_path(tmp_path):
+    secret_web = "https://viewer:hunter2@cdn.example:8443/live/x.m3u8?token=SECRET42"
+    for source, shown in ((secret_web, "https://cdn.example:8443/live/x.m3u8"), ("/srv/private/day1.ogg", "day1.ogg")):
+        events = session_events(delegations=2, utterances=6, matches=1, gaps=0)
+        for event in events:
+            if "source" in event:
+                event["source"] = source
+        url = f"sqlite:///{tmp_path / (shown + '.db')}"
+        store = SessionStore(url)
+        store.emit_all(events)
+        for fmt in ("html", "md", "json"):
+            _, data = render(store, SESSION, fmt)
+            text = data.decode("utf-8")
+            assert shown in text, fmt
+            for hidden in ("hunter2", "viewer", "SECRET42", "/srv/private"):
+                assert hidden not in text, (fmt, hidden)
+        store.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from uprwatch.bot.events import Event
-from uprwatch.bot.reports.model import SessionReport, last_run
+from uprwatch.bot.reports.model import SessionReport, last_run, shown_source
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.config.errors import UserError
 
@@ -52,7 +52,8 @@ def render_json(r: SessionReport, events: list[Event]) -> str:
         "in_progress": r.in_progress,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scorecard": scorecard,
-        "events": last_run(events),
+        # the events as the report shows them: a source keeps no credentials, query or server path
+        "events": [{**e, "source": shown_source(e["source"])} if "source" in e else e for e in last_run(events)],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 

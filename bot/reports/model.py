@@ -17,6 +17,16 @@ UNRECORDED_THEME = "(not recorded: the log predates themes in match events)"
 TOP_THEMES = 10
 
 
+def shown_source(source: str) -> str:
+    """A source as reports show it: a web address without its credentials or query (either may hold a secret), a
+    file by its name (not the server's path)."""
+    if source.startswith(("https://", "http://")):
+        parts = urlsplit(source)
+        host = parts.hostname or ""
+        return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host, query="", fragment="").geturl()
+    return Path(source).name if source else ""
+
+
 @dataclass
 class ReportMatch:
     """One thing an utterance echoed: a prior recommendation, an advance question or a watched keyword."""
@@ -131,11 +141,8 @@ class SessionReport:
 
     @property
     def shown_source(self) -> str:
-        """The source as a report shows it: a web address without its query (which may hold a token), a file by
-        its name (not the server's path)."""
-        if self.source.startswith(("https://", "http://")):
-            return urlsplit(self.source)._replace(query="", fragment="").geturl()
-        return Path(self.source).name if self.source else ""
+        """The source as a report shows it (`shown_source`)."""
+        return shown_source(self.source)
 
     @property
     def utterances(self) -> list[ReportUtterance]:
