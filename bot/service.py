@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from telegram.error import TelegramError
 from uprwatch.bot.alert_format import geneva_time, report_caption
 from uprwatch.bot.console_notifier import ConsoleNotifier
+from uprwatch.bot.events import EventFactory
 from uprwatch.bot.reports.model import build_report
 from uprwatch.bot.session_calendar import Booking, check_sessions, session_files
 from uprwatch.bot.session_runner import SessionRunner
@@ -221,15 +222,8 @@ class Service:
             if mark is None or mark["type"] == "session_ended":
                 continue
             s = booking.settings.session
-            ended = {
-                "type": "session_ended",
-                "session": s.id,
-                "at": now.isoformat(timespec="seconds"),
-                "title": s.title,
-                "state_under_review": s.state_under_review,
-                "source": mark["source"],
-            }
-            self.store.emit(ended)
+            events = EventFactory(s.id, s.timezone, now)  # stamped in the session's time zone, like its other events
+            self.store.emit(events.session_ended(s.title, s.state_under_review, mark["source"]))
             log.info("%s: ended in the log; the service was down past its closing time", s.id)
             self._queue(
                 s.id, report_key(s.id), report_caption(s.title), [c.chat_id for c in self.subscribers.receiving(s.id)]
@@ -242,12 +236,13 @@ class Service:
         booking = self.bookings.get(session_id)
         if booking is None or session_id in self.running or datetime.now(UTC) >= booking.closes:
             return
-        events = self.store.events(session_id)
-        marks = [e for e in events if e["type"] in ("session_started", "session_ended")]
-        if marks and marks[-1]["type"] == "session_ended":  # it ended before this start: a restart must not replay it
+        mark = self.store.last_mark(session_id)
+        if mark is not None and mark["type"] == "session_ended":  # it ended before: a restart must not replay it
             return
         resume = None
-        if marks:  # started and never ended: the service stopped in the middle of it
+        if mark is not None:  # started and never ended: the service stopped in the middle of it
+            events = self.store.events(session_id)
+            marks = [e for e in events if e["type"] == "session_started"]
             ends = [float(e.get("end") or e.get("start") or 0.0) for e in events]
             last = max(datetime.fromisoformat(e["at"]) for e in events)
             resume = Resume(datetime.fromisoformat(marks[0]["at"]), max(ends), last)

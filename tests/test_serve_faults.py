@@ -103,6 +103,7 @@ def test_a_session_the_service_was_down_through_is_ended_and_its_report_queued(t
     service._close_abandoned()  # once only
     ended = [e for e in service.store.events("missed") if e["type"] == "session_ended"]
     assert len(ended) == 1
+    assert datetime.fromisoformat(ended[0]["at"]).utcoffset() == start.utcoffset()  # the session's time zone
     letters = {letter.alert for letter in service.outbox.pending_after(0)}
     assert letters == {"missed:report", "missed:summary"}
     service.store.close()
