@@ -57,8 +57,8 @@ def _telegram(settings: SessionFile, store: SessionStore, runner: SessionRunner,
     subscribers, outbox = SubscriberStore(store.engine), Outbox(store.engine)
     for channel in settings.telegram.channels:  # in a log `serve` wrote, a channel may follow named sessions only
         named = subscribers.get(channel)
-        if named is not None and named.sessions:
-            subscribers.follow(channel, (s.id,))
+        if named is not None and named.sessions and s.id not in named.sessions:
+            subscribers.name_sessions(channel, (*named.sessions, s.id))
     router = session_router(settings, runner.events, corpus, subscribers, outbox)
     runner.sinks.append(router)
     services = BotServices(subscribers, outbox, store, settings.telegram.admins, upcoming=lambda: [s])

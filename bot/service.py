@@ -173,8 +173,7 @@ class Service:
         for channel, sessions in listing.items():
             chat = self.subscribers.get(channel)
             if chat is not None and set(chat.sessions) != sessions:
-                self.subscribers.follow(channel)  # clear the names, then name the sessions again
-                self.subscribers.follow(channel, tuple(sorted(sessions)))
+                self.subscribers.name_sessions(channel, tuple(sorted(sessions)))
         self.channels = set(telegram.channels)
 
     # -- messages that are not session events ------------------------------------------------------------

@@ -86,6 +86,12 @@ def test_operators_and_channels_follow_the_edited_files(tmp_path):
     service.reload()
     assert [c.chat_id for c in service.subscribers.receiving("other")] == [-100333]
     assert {c.chat_id for c in service.subscribers.receiving("later")} == {-100111}  # -100222 unreachable
+    service.subscribers.update(-100111, following=False)  # /stop in the channel
+    book(tmp_path, "third", "Third review", str(SAMPLES_DIR / "demo-session.ogg"), start, 60, -100111)
+    service.reload()  # -100111 now follows a second session by name, and stays paused
+    assert set(service.subscribers.get(-100111).sessions) == {"later", "third"}
+    assert not service.subscribers.get(-100111).following
+    service.subscribers.update(-100111, following=True)
     path.unlink()
     service.reload()
     assert [c.chat_id for c in service.subscribers.receiving("later")] == []

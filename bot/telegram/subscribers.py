@@ -127,6 +127,13 @@ class SubscriberStore:
             db.add_all(FollowRow(chat_id=chat_id, session=name) for name in sessions if name not in known)
         return self.update(chat_id, following=True)
 
+    def name_sessions(self, chat_id: int, sessions: tuple[str, ...]) -> None:
+        """Name exactly these sessions as the chat's (a channel's, as the session files list it); a chat paused
+        with /stop stays paused."""
+        with Session(self.engine) as db, db.begin():
+            db.execute(delete(FollowRow).where(FollowRow.chat_id == chat_id))
+            db.add_all(FollowRow(chat_id=chat_id, session=name) for name in dict.fromkeys(sessions))
+
     def receiving(self, session: str | None = None) -> list[Chat]:
         """Chats that follow the sessions (this one, when given) and that Telegram still lets us reach."""
         query = select(ChatRow).where(ChatRow.following.is_(True), ChatRow.reachable.is_(True))
