@@ -30,8 +30,8 @@ def render(store: SessionStore, session: str, fmt: str) -> tuple[SessionReport, 
     """One session's report in one format; an unknown session or format is a UserError naming the known ones."""
     if fmt not in FORMATS:
         raise UserError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    events = store.events(session)
-    if not last_run(events):  # nothing, or only the record of alerts sent
+    events = last_run(store.events(session))
+    if not events:  # nothing, or only the record of alerts sent
         raise UserError(f"no session {session!r} in the log; {known_sessions(store)}")
     report = build_report(session, events)
     if fmt == "json":

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from uprwatch.bot.events import Event
-from uprwatch.bot.reports.model import SessionReport, last_run, shown_source
+from uprwatch.bot.reports.model import SessionReport, shown_source
 from uprwatch.bot.session_store import SessionStore
 from uprwatch.config.errors import UserError
 
@@ -32,7 +32,7 @@ SESSION_ID = re.compile(r"[\w.:-]{1,100}")
 
 
 def render_json(r: SessionReport, events: list[Event]) -> str:
-    """The session as one JSON document."""
+    """The session as one JSON document; `events` are its last run's (`last_run`)."""
     scorecard: dict[str, Any] = {
         "coverage": round(r.coverage, 4),
         "span_s": round(r.span, 2),
@@ -53,7 +53,7 @@ def render_json(r: SessionReport, events: list[Event]) -> str:
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scorecard": scorecard,
         # the events as the report shows them: a source keeps no credentials, query or server path
-        "events": [{**e, "source": shown_source(e["source"])} if "source" in e else e for e in last_run(events)],
+        "events": [{**e, "source": shown_source(e["source"])} if "source" in e else e for e in events],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
