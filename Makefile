@@ -23,7 +23,7 @@ demo: $(STAMP)
 # Four workers, a test file each: the slow tests wait on the network or on Telegram's pacing as often as they
 # compute, so four files side by side keep both cores busy. Passive OpenMP waits stop two Whisper processes'
 # idle threads from spinning on each other's core.
-PYTEST := OMP_WAIT_POLICY=PASSIVE $(CURDIR)/$(BIN)/python -m pytest -q -n 4 --dist loadfile
+PYTEST := OMP_WAIT_POLICY=PASSIVE $(CURDIR)/$(BIN)/python -m pytest -q -n 4 --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP)
 	$(PYTEST)

@@ -27,7 +27,22 @@ NO_SHARED = f"needs the real UN data in {SHARED} (absent from a clone alone; CI 
 needs_shared = pytest.mark.needs_shared
 
 
+# Files that take longest (Whisper over whole sessions, real-time streams) are handed to the workers first, so that
+# `--dist loadfile` does not start one of them last while the other workers stand idle.
+LONG_FILES = (
+    "test_demo_e2e.py",
+    "test_serve.py",
+    "test_hls_source.py",
+    "test_telegram_bot.py",
+    "test_translation.py",
+    "test_telegram_delivery.py",
+    "test_live_edge.py",
+    "test_live_replay_e2e.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: LONG_FILES.index(item.path.name) if item.path.name in LONG_FILES else len(LONG_FILES))
     if HAS_SHARED:
         return
     skip = pytest.mark.skip(reason=NO_SHARED)
