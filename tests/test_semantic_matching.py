@@ -1,4 +1,4 @@
-"""The meaning stage: sentence embeddings computed in NumPy, cached per corpus, and the echo decision."""
+"""The meaning stage: sentence embeddings computed on the CPU, cached per corpus, and the echo decision."""
 
 import numpy as np
 from uprwatch.matching.corpus import CorpusItem
@@ -24,6 +24,17 @@ def test_embeddings_are_unit_length_and_put_a_restatement_nearest_its_demand():
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     cosines = vectors[:-1] @ vectors[-1]
     assert int(np.argmax(cosines)) == 3 and cosines[3] - np.sort(cosines)[-2] > 0.1
+
+
+def test_embeddings_are_those_of_all_minilm_l6_v2():
+    # the first and last components of two sentences as the model's own BERT forward pass gives them: the graph
+    # laid out over the weights must compute exactly that model
+    vectors = sentence_encoder().encode([TEXTS[0], "Free the activists jailed for peacefully defending rights."])
+    expected = [
+        [-0.01426, 0.08646, -0.07233, -0.0893, 0.02896, 0.10383, -0.0074, 0.09854, -0.03914],
+        [-0.00164, 0.07502, -0.05533, 0.05293, 0.08581, 0.12517, -0.04298, 0.03439, -0.04122],
+    ]
+    assert np.allclose(np.concatenate([vectors[:, :6], vectors[:, -3:]], 1), expected, atol=2e-4)
 
 
 def test_a_demand_in_other_words_is_matched_and_a_shared_theme_is_not(tmp_path, monkeypatch):
