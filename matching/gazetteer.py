@@ -21,6 +21,20 @@ MIN_SOUND_KEY = 3
 SOUND_CUTOFF = 80.0  # mean of the sound-key and spelling ratios (0–100); below, ordinary words pass for names
 
 
+# Words of formal State names that say what kind of State, not which: "the republic of cue bah" shares "republic of"
+# with "Republic of Korea", and a misheard name must not be taken for another State on those words alone.
+FORM_WORDS = frozenset({
+    "the", "of", "and", "republic", "kingdom", "state", "states", "islamic", "democratic", "peoples", "people",
+    "federal", "federated", "united", "plurinational", "bolivarian", "socialist", "arab", "principality", "grand",
+    "duchy", "sultanate", "commonwealth", "independent",
+})  # fmt: skip
+
+
+def distinctive(key: str) -> str:
+    """A folded name without the words that only say what kind of State it is."""
+    return " ".join(w for w in key.split() if w not in FORM_WORDS)
+
+
 def sound_key(text: str) -> str:
     """Metaphone of the folded words run together."""
     return jellyfish.metaphone(fold(text).replace(" ", ""))
@@ -59,8 +73,8 @@ class Gazetteer:
         # By sound only the English forms: with the French and Spanish ones too, ordinary words sound like names
         # ("please" like "Palaos").
         for key in self._keys:
-            if key in heard_forms:
-                self._by_sound.setdefault(sound_key(key), []).append(key)
+            if key in heard_forms and distinctive(key):
+                self._by_sound.setdefault(sound_key(distinctive(key)), []).append(key)
         self._sound_keys = list(self._by_sound)
 
     def exact(self, text: str) -> State | None:
@@ -77,11 +91,15 @@ class Gazetteer:
         if len(key) < 4:
             return None
         best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return self._by_key[best[0]] if best else None
+        if best is None or fuzz.ratio(distinctive(key), distinctive(best[0])) < cutoff:
+            return None
+        return self._by_key[best[0]]
 
     def sounds_like(self, text: str) -> State | None:
-        """The State whose name sounds most like `text`: mean of Metaphone-key and spelling similarity."""
-        key, heard = sound_key(text), fold(text).replace(" ", "")
+        """The State whose name sounds most like `text`: mean of Metaphone-key and spelling similarity, on the
+        words that say which State (FORM_WORDS aside)."""
+        heard = distinctive(fold(text))
+        key, heard = sound_key(heard), heard.replace(" ", "")
         if len(key) < MIN_SOUND_KEY:
             return None
         best, best_score = None, SOUND_CUTOFF
@@ -89,7 +107,7 @@ class Gazetteer:
             key, self._sound_keys, scorer=fuzz.ratio, score_cutoff=SOUND_CUTOFF, limit=None
         ):
             for name in self._by_sound[name_key]:
-                score = (sound + fuzz.ratio(heard, name.replace(" ", ""))) / 2
+                score = (sound + fuzz.ratio(heard, distinctive(name).replace(" ", ""))) / 2
                 if score >= best_score:
                     best, best_score = self._by_key[name], score
         return best

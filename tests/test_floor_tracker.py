@@ -165,6 +165,15 @@ def test_misheard_names_are_found_by_sound_and_ordinary_words_are_not():
     assert [s.display for s in g.states_in("thank you bahreen now over to ecwador")] == ["Bahrain", "Ecuador"]
 
 
+def test_a_formal_name_is_told_by_the_words_that_say_which_state():
+    # forms in no labelled set: "republic of" alone must not make a misheard name the Republic of Korea
+    g = gazetteer()
+    heard = {"the federal republic of jar many": ["Germany"], "the republic of call umbia": ["Colombia"]}
+    assert {w: [s.display for s in g.states_in(w)] for w in heard} == heard
+    assert [s.display for s in g.states_in("the republic of moo ban")] == []
+    assert g.sounds_like("the kingdom of") is None
+
+
 def test_a_nameless_handover_advances_the_list_and_the_guess_is_marked_until_the_statement_names_itself():
     tracker = FloorTracker("Kenya", speakers=["Benin", "Bhutan", "Bolivia (Plurinational State of)"])
     tracker.attribute("I give the floor to Benin.", 0)
