@@ -26,6 +26,14 @@ class DemandTerms:
     topics: frozenset[str]  # "category:concept" for the categories in TOPICS
     instruments: frozenset[str]
     actions: frozenset[str]
+    stance: frozenset[str] = frozenset()  # request, question, observation, own_practice, to_others
+
+    @property
+    def asks_nothing(self) -> bool:
+        """A question, an observation or the speaker's own practice with no request in it, or a request made of
+        someone else: whatever its topic, such a sentence restates no demand."""
+        told = self.stance & {"question", "observation", "own_practice"}
+        return "to_others" in self.stance or (bool(told) and "request" not in self.stance)
 
     def names_other_instruments_than(self, other: DemandTerms) -> bool:
         """Whether both name instruments and none in common: "ratify the CAT" against "ratify the CRPD"."""
@@ -42,17 +50,56 @@ def _patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     }
 
 
+# Treaties whose optional protocols or amendments are demands of their own: ratifying the Optional Protocol to the
+# CRPD, or the Kampala amendments to the Rome Statute, is not ratifying the treaty. Read on the normalised text,
+# where "Optional Protocol to the Convention on the Rights of Persons with Disabilities" is "crpd op".
+_TREATIES = ("iccpr", "icescr", "cat", "cedaw", "crc", "crpd", "cped", "cerd", "icrmw", "rome statute")
+_TREATY = "(" + "|".join(_TREATIES) + ")"
+_PROTOCOL_ONLY = (  # a protocol or amendments asked for alone
+    (re.compile(rf"\b{_TREATY} op2\b"), "op2"),
+    (re.compile(rf"\b{_TREATY} op\b|\bop {_TREATY}\b"), "op"),
+    (re.compile(rf"\bamendments? (?:to )?(?:the )?{_TREATY}\b"), "amendment"),
+)
+_PROTOCOL_TOO = re.compile(rf"\b{_TREATY} (?:and )?(?:its |the )?optional protocols?\b")  # "the CRPD and its OP"
+_OWN_NAME = {"cat op": "opcat", "crc op": "crc_op", "iccpr op2": "iccpr_op2"}  # the vocabulary's names for them
+
+
+def _concept(treaty: str, suffix: str = "") -> str:
+    name = f"{treaty} {suffix}".strip()
+    return _OWN_NAME.get(name, name.replace(" ", "_"))
+
+
+def _protocol_instruments(normalised: str, named: frozenset[str]) -> frozenset[str]:
+    """The instruments named, with a treaty's protocol or amendments in place of the treaty where only they are."""
+    added: set[str] = set()
+    owners = {base.split()[0] for base, own in _OWN_NAME.items() if own in named}
+    rest = normalised
+    for pattern, suffix in _PROTOCOL_ONLY:
+        for match in pattern.finditer(normalised):
+            treaty = next(g for g in match.groups() if g)
+            added.add(_concept(treaty, suffix))
+            owners.add(treaty)
+        rest = pattern.sub(" ", rest)
+    added.update(_concept(next(g for g in m.groups() if g), "op") for m in _PROTOCOL_TOO.finditer(normalised))
+    dropped = {_concept(t) for t in owners if not re.search(rf"\b{t}\b", rest)}  # named only as an owner
+    return (named - dropped) | added
+
+
 @lru_cache(maxsize=1024)  # a sentence is read by the wording stage, then again by the meaning stage
 def demand_terms(text: str) -> DemandTerms:
     """The concepts named in `text` (a corpus item's text or a spoken sentence)."""
     # folded for the words as said, normalised for the short forms of treaty and body names
-    folded = f"{fold_text(text)} | {normalise(text)}"
+    normalised = normalise(text)
+    folded = f"{fold_text(text)} | {normalised}"
     found = {
         category: frozenset(concept for concept, pattern in patterns if pattern.search(folded))
         for category, patterns in _patterns().items()
     }
+    # a question mark is the plainest sign of a question, and folding drops it
+    asked = {"question"} if text.rstrip().endswith("?") else set()
     return DemandTerms(
         topics=frozenset(f"{c}:{k}" for c in TOPICS for k in found[c]),
-        instruments=found["instrument"],
+        instruments=_protocol_instruments(normalised, found["instrument"]),
         actions=found["action"],
+        stance=found["stance"] | asked,
     )

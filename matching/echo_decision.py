@@ -23,6 +23,7 @@ FEATURES = (
     "cosine",  # cosine of the item's best key (text or clause) to the sentence
     "lexical",  # rapidfuzz similarity of the stemmed texts, 0–1
     "coverage",  # share of the item's rare stems said
+    "said_covered",  # share of the sentence's stems the item has
     "margin",  # cosine lead over the best item outside its group
     "topics_said",  # share of the item's instruments, bodies, groups and subjects the sentence names
     "topics_extra",  # share of the sentence's topics the item does not name
@@ -30,6 +31,7 @@ FEATURES = (
     "instrument_missed",  # the item names instruments, none of which the sentence names
     "action_agree",  # both ask for the same kind of action
     "action_conflict",  # both ask for action, of different kinds only
+    "asks_nothing",  # the sentence asks nothing of the State: a question, an observation, its own practice
 )
 
 
@@ -40,6 +42,7 @@ class Evidence:
     cosine: float
     lexical: float
     coverage: float
+    said_covered: float
     margin: float
     topics_said: float
     topics_extra: float
@@ -47,6 +50,7 @@ class Evidence:
     instrument_missed: float
     action_agree: float
     action_conflict: float
+    asks_nothing: float
 
     def vector(self) -> list[float]:
         return [getattr(self, name) for name in FEATURES]
@@ -61,6 +65,7 @@ def term_evidence(said: DemandTerms, item: DemandTerms) -> tuple[float, ...]:
         float(bool(item.instruments) and not said.instruments & item.instruments),
         float(bool(said.actions & item.actions)),
         float(bool(said.actions) and bool(item.actions) and not said.actions & item.actions),
+        float(said.asks_nothing),
     )
 
 

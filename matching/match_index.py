@@ -126,6 +126,16 @@ class MatchIndex:
                 best = max(best, sum(self._idf[s] for s in own & said) / total)
         return best
 
+    def said_coverage(self, said: set[str], item: int) -> float:
+        """Share of the query's stems (weighted by rarity; a stem no item uses weighs most) found in the item, at its
+        best key: low when the sentence is about something the item does not mention."""
+        rarest = math.log(1 + max(len(self.keys), 1))
+        weights = {s: self._idf.get(s, rarest) for s in said}
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        return max(sum(weights[s] for s in said & self._distinctive(k)[0]) / total for k in self.keys_of[item])
+
     def _distinctive(self, key: int) -> tuple[frozenset[str], float]:
         # computed once per key, on first use: the echo model asks for the same few candidates window after window
         if key not in self._distinct:

@@ -118,6 +118,7 @@ class Matcher:
                 float(cos[i]),  # cosine
                 self.index.similarity_to(stemmed, i) / 100,  # lexical
                 self.index.coverage(said, i),
+                self.index.said_coverage(said, i),
                 float(cos[i]) - rival,  # margin
                 *term_evidence(terms, self._terms_of(i)),
             )
@@ -154,6 +155,10 @@ class Matcher:
         said = demand_terms(raw)
         if said.instruments:
             found = [(i, s) for i, s in found if not said.names_other_instruments_than(self._terms_of(i))]
+        # A question, an observation or the speaker's own practice restates no recommendation, however close its
+        # words; it may still echo an advance question.
+        if said.asks_nothing and not answering:
+            found = [(i, s) for i, s in found if self.items[i].kind != "recommendation"]
         self.query_ms.append((time.perf_counter() - started) * 1000)
         return found
 

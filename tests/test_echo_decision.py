@@ -29,16 +29,50 @@ def test_the_kind_of_action_asked_for_is_read_from_the_verb():
 
 def test_term_evidence_tells_a_different_instrument_from_the_same_one():
     item = demand_terms("Ratify the Convention on the Rights of Persons with Disabilities")
-    said, extra, conflict, missed, agree, action_conflict = term_evidence(
+    said, extra, conflict, missed, agree, action_conflict, asks_nothing = term_evidence(
         demand_terms("Ratify the Convention against Torture"), item
     )
-    assert conflict == 1.0 and missed == 1.0 and agree == 1.0 and action_conflict == 0.0
+    assert conflict == 1.0 and missed == 1.0 and agree == 1.0 and action_conflict == 0.0 and asks_nothing == 0.0
     assert said < 1.0 and extra > 0.0
     same = term_evidence(demand_terms("Become a party to the disability rights treaty"), item)  # the treaty described
     assert same[2] == 0.0 and same[3] == 0.0 and same[0] == 1.0
     assert (
         term_evidence(demand_terms("Raise awareness of disability rights"), item)[5] == 1.0
     )  # asks for other action only
+
+
+def test_a_protocol_or_amendments_asked_for_alone_are_not_the_treaty():
+    protocol = demand_terms(
+        "Accede to the Optional Protocol to the International Covenant on Economic, Social and Cultural Rights"
+    )
+    treaty = demand_terms("Accede to the International Covenant on Economic, Social and Cultural Rights")
+    both = demand_terms("Become a party to the ICESCR and its Optional Protocol")
+    assert protocol.names_other_instruments_than(treaty) and treaty.names_other_instruments_than(protocol)
+    assert not both.names_other_instruments_than(protocol) and not both.names_other_instruments_than(treaty)
+    aggression = demand_terms("Ratify the amendments to the Rome Statute on the crime of aggression")
+    assert aggression.names_other_instruments_than(demand_terms("Join the International Criminal Court"))
+
+
+# written for this test, in no labelled set: what a delegation says that asks nothing of the State under review
+ASKS_NOTHING = [
+    "Has the Government set a date for ratifying the disability convention?",
+    "How many complaints did the ombudsman receive last year",
+    "Chad warmly welcomes the new plan on maternal health.",
+    "We take note with satisfaction of the reform of the juvenile courts.",
+    "Back home, we have abolished corporal punishment in schools in 2009 and our legislation forbids it.",
+    "My delegation urges the international community to fund the refugee response.",
+]
+ASKS = [
+    "We welcome the new plan and recommend that the Government fund it fully.",
+    "Recognize the competence of the Committee on Enforced Disappearances.",
+    "Fiji would like to see the age of criminal responsibility raised.",
+    "Has the Government considered an independent police complaints body? We encourage it to set one up.",
+]
+
+
+@pytest.mark.parametrize(("text", "asks_nothing"), [(t, True) for t in ASKS_NOTHING] + [(t, False) for t in ASKS])
+def test_a_sentence_that_asks_nothing_is_told_from_a_request(text, asks_nothing):
+    assert demand_terms(text).asks_nothing == asks_nothing
 
 
 def tree_model(threshold: float = 0.5):
