@@ -54,6 +54,7 @@ _DELEGATION_CUES = re.compile(
 # A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
 # sentence the chair's.
 _DELEGATION_VOICE = re.compile(r"\b(?:we|our|us|my)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|me|we|our|us|my)\b", re.I)
 HANDOVER_MAX_WORDS = 14
 # Words of running a meeting. With shortness, the absence of a delegation's words, an utterance's opening and a
 # statement just closed ("I thank you."), they are evidence that the chair has taken the floor back even when no
@@ -82,7 +83,9 @@ _NAMELESS_HANDOVER = re.compile(
     re.I,
 )
 # The chair giving the floor back to the speaker it interrupted: "Please resume, Excellency."
-_RESUME_INVITE = re.compile(r"^(?:please |you may (?:now )?)?(?:resume|continue|go on|carry on)\b", re.I)
+_RESUME_INVITE = re.compile(
+    r"^(?:please |you may (?:now )?)?(?:resume|continue|go on|carry on|start (?:again|over)|begin again)\b", re.I
+)
 CHAIR_MAX_WORDS = 20
 CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
@@ -211,6 +214,23 @@ _PACE = re.compile(
     r"bring (?:your|the|this) (?:statement|remarks|intervention) to an? (?:close|end))\b",
     re.I,
 )
+# The chair cutting into a statement over the room, not over the speaker's time: interpretation, sound, microphones,
+# technicians. The speaker then goes on ("please go ahead", "start again from your recommendations"), even when the
+# statement restarts by addressing the chair.
+_ROOM_TROUBLE = re.compile(
+    # the interpreters and technicians of the room, not those a statement asks for ("interpreters in the courts")
+    r"\b(?:sorry to interrupt|(?:the|our) interpreters (?:are|is|can|cannot|can't|have|ask\w*|tell)|"
+    r"for the interpreters|interpreters'? booth|interpretation (?:is|was|has|channel|booth)|"
+    r"(?:english|french|spanish|arabic|russian|chinese|interpretation|floor|audio) channel|(?:lost the|no) sound|"
+    r"sound (?:is|isn't|has|problem)|(?:can ?not|can't|could not|couldn't) hear|microphone|the technicians|"
+    r"technical (?:problem|issue|difficult\w*)|clock (?:has been |is |will be )?(?:stopped|reset)|"
+    r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works again|"
+    r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
+    re.I,
+)
+_TIME_UP = re.compile(
+    r"\b(?:time is (?:up|over)|out of time|time has (?:run out|expired)|(?:must|have to) stop you)\b", re.I
+)
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
 _THANK_NAMED = re.compile(
     r"^(?:i thank|thank you(?: very much)?,?|thanks,?|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
@@ -286,6 +306,8 @@ class FloorTracker:
         self._list_pos = -1
         self._interrupted: Turn | None = None  # the last statement the chair took the floor from
         self._cut_short = False  # that statement had not ended ("I thank you") when the chair spoke
+        self._trouble = False  # the chair cut into it over the room (`_ROOM_TROUBLE`), not to end it
+        self._heard = ""  # the sentence being attributed
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
 
@@ -352,8 +374,8 @@ class FloorTracker:
                 and _spelt(folded) == (self.sur,)
             ):
                 return True, self.sur, True
-        if paced and not _spelt(folded):
-            return False, None, False
+        if (paced and not _spelt(folded)) or _ROOM_TROUBLE.search(sentence):
+            return False, None, False  # "the Spanish channel is not working" calls no one
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
@@ -451,6 +473,7 @@ class FloorTracker:
         if self.current and self.current.speaker == speaker:
             return None
         self._spoken = self._spoken or role != "chair"
+        self._trouble = self._trouble and role == "chair"
         interrupted = self._interrupted
         if role != "chair" and interrupted is not None and speaker not in (UNIDENTIFIED, interrupted.speaker):
             self._interrupted = None  # another State has had the floor since: nothing to take up again
@@ -493,6 +516,14 @@ class FloorTracker:
             return
         if state is None and not self._spoken and self._opening_heard:
             state, sure = self.sur, True
+        if (state is None or not sure) and not _TIME_UP.search(self._heard):
+            # a nameless "please go ahead" after the chair cut in over the room gives the floor back, unconfirmed
+            cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
+            trouble = self._trouble or (cut is self.current and _ROOM_TROUBLE.search(self._heard) is not None)
+            resumed = gazetteer().exact(cut.speaker) if cut is not None and trouble else None
+            if resumed is not None:
+                self._pending, self._pending_sure = resumed, False
+                return
         self._pending = state or self._expected_next() or UNIDENTIFIED
         self._pending_sure = sure and state is not None
 
@@ -509,6 +540,7 @@ class FloorTracker:
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
+        self._heard = sentence
         if not self._spoken and (_CHAIR_ONLY.search(sentence.strip()) or _REVIEW_OPENS.search(fold(sentence))):
             self._opening_heard = True
         resumed = self._resumed(sentence, opens_utterance)
@@ -582,6 +614,8 @@ class FloorTracker:
         """A sentence while the chair holds the floor: the chair going on, the called delegation, or a delegation
         that names itself."""
         resumed = self._interrupted
+        if _ROOM_TROUBLE.search(sentence) and not _ADDRESSES_CHAIR.match(sentence.strip()):
+            return self._chair(start)  # "The French channel is silent": about the room, named by no one
         if resumed is not None and _RESUME_INVITE.match(_COURTESY.sub("", sentence.strip())):
             self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
             self._pending_sure = resumed.confirmed
@@ -597,7 +631,14 @@ class FloorTracker:
             if self._chair_like(sentence, opens_utterance, after_chair=True) or self._names_the_called(sentence):
                 return self._chair(start)
             return self._open_pending(start)
-        if resumed is not None and self._cut_short and not _ADDRESSES_CHAIR.match(sentence.strip()):
+        if (
+            resumed is not None
+            and self._cut_short
+            and not _ADDRESSES_CHAIR.match(sentence.strip())
+            and not _ROOM_TROUBLE.search(sentence)  # "the clock has been stopped": still the chair
+            # after a cut over the room, "Please go ahead." is the chair handing back, in no one's first person
+            and not (self._trouble and _NAMELESS_HANDOVER.search(sentence) and not _FIRST_PERSON.search(sentence))
+        ):
             # "Please conclude." in the middle of a statement, and the speaker finishes: a new statement would open
             # by addressing the chair or naming itself. Sent unconfirmed: the evidence is what is missing.
             self._interrupted = None
@@ -686,6 +727,15 @@ class FloorTracker:
                 merged[-1] = (text[merged[-1][1] :], merged[-1][1], len(text))
             else:
                 merged.append((text[lead_in:], lead_in, len(text)))
+        # An utterance that cuts into a statement to speak of the room (interpreters, sound, microphones) is the
+        # chair's from its first words ("Excuse me, distinguished delegate, I'm sorry. The French channel…").
+        cutting_in = (
+            self.current is not None
+            and self.current.role != "chair"
+            and bool(merged)
+            and not _ADDRESSES_CHAIR.match(merged[0][0].strip())
+            and any(_ROOM_TROUBLE.search(m[0]) for m in merged[:2])
+        )
         parts: list[Attribution] = []
         part_at = 0  # character offset where the last part starts
         for i, (sentence, at, pos) in enumerate(merged):
@@ -694,9 +744,16 @@ class FloorTracker:
             bare = _THANKS.sub("", _CLOSING.sub("", sentence.strip())).strip()
             if not bare and self.current is not None:
                 speaker, role, turn = self.current.speaker, self.current.role, None
+            elif cutting_in and i == 0:
+                self._heard = sentence
+                speaker, role, turn = self._chair(s_start)
             else:
                 speaker, role, turn = self._sentence(sentence, s_start, opens_utterance=i == 0)
             self._closed = role != "chair" and bool(_CLOSED.search(sentence))
+            if role == "chair" and self._cut_short and self._interrupted is not None:
+                self._trouble = (self._trouble or bool(_ROOM_TROUBLE.search(sentence))) and not _TIME_UP.search(
+                    sentence
+                )
             confirmed = self.current.confirmed if self.current is not None else True
             if parts and parts[-1].speaker == speaker and turn is None:
                 last = parts[-1]

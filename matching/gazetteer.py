@@ -64,7 +64,8 @@ class Gazetteer:
         for state in states:
             for form in (state.name, state.display, *state.aliases):
                 self._by_key.setdefault(fold(form), state)
-                heard_forms.add(fold(form))
+                if not form.isupper():  # "DPRK" is said letter by letter: its spelling does not sound like "park"
+                    heard_forms.add(fold(form))
         for state in states:
             for form in state.translations:
                 self._by_key.setdefault(fold(form), state)

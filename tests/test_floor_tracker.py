@@ -151,8 +151,9 @@ def test_handovers_in_wording_no_rule_was_written_for():
     remarks = [_after_a_statement(text) for text, label in rows if label == "NONE"]
     # a remark that hands the floor to nobody names no one as the next speaker ...
     assert all(after in (UNIDENTIFIED, "Austria") for _, after in remarks)
-    # ... and is the chair's: measured 8 of 17 (the rest are taken for Austria carrying on)
-    assert sum(chair == ["Chair"] and after == UNIDENTIFIED for chair, after in remarks) >= 8
+    # ... and is the chair's: measured 11 of 17 once remarks about the room were told from statements (8 before);
+    # after those Austria goes on, which is right: the chair gave nobody else the floor
+    assert sum(chair == ["Chair"] for chair, _ in remarks) >= 11
 
 
 def test_misheard_names_are_found_by_sound_and_ordinary_words_are_not():
@@ -590,8 +591,19 @@ def test_a_statement_is_not_taken_up_again_once_another_speaker_has_had_the_floo
     assert "Lesotho" not in [p.speaker for p in said]  # Lesotho's statement ended when the next one began
 
 
-def test_the_interrupted_speaker_heard_first_as_unidentified_still_resumes():
+def test_after_the_chair_cuts_in_over_the_room_the_interrupted_speaker_goes_on_unconfirmed():
+    # wording in no labelled set; with a speakers list, the next listed State is not called by such a remark
+    for speakers in (None, ["Lesotho", "Liberia"]):
+        tracker = _tracker_after_lesotho(speakers)
+        said = tracker.attribute("Excuse me, Excellency. The French channel is silent, could the technicians look?", 2)
+        assert [p.speaker for p in said] == ["Chair"]
+        assert speakers_of(tracker, "Yes, it works again. Please go ahead.", 3) == ["Chair"]
+        said = tracker.attribute("Madam President, can you hear me now? We recommend that Peru fund legal aid.", 4)
+        assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", False)]
+    tracker = _tracker_after_lesotho()  # interpreters and technicians a statement asks for are no room trouble
+    said = tracker.attribute("We recommend that Peru provide interpreters in indigenous languages in all courts.", 2)
+    assert [p.speaker for p in said] == ["Lesotho"]
+    assert speakers_of(tracker, "and train health technicians so that patients can be heard", 3) == ["Lesotho"]
     tracker = _tracker_after_lesotho()
-    assert speakers_of(tracker, "Sorry to interrupt, the interpreters have lost the sound.", 2) == ["Chair"]
-    assert speakers_of(tracker, "Madam President, can you hear me now?", 3) == [UNIDENTIFIED]
-    assert speakers_of(tracker, "As I was saying, ratify the Convention on migrant workers.", 4) == ["Lesotho"]
+    tracker.attribute("I'm sorry to interrupt, but your time is up.", 2)  # a cut for time hands nothing back
+    assert speakers_of(tracker, "Madam President, we welcome Peru's report.", 3) == [UNIDENTIFIED]
