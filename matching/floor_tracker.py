@@ -237,11 +237,19 @@ _THANK_NAMED = re.compile(
     r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
     re.I,
 )
+# The chair thanking the speaker for what was just said ("Thank you for those responses."): the statement has ended,
+# even without its "I thank you", and is not taken up again after the chair's next words.
+_THANKS_FOR_IT = re.compile(
+    r"^(?:(?:i )?thank you|thanks|merci|gracias)(?: (?:very|so) much)?,? (?:(?:excellency|minister|ambassador),? )?"
+    r"for (?:th(?:ose|ese|is|at)|your) (?:responses|replies|answers|clarifications|statement|remarks|intervention|"
+    r"presentation|comments)\b",
+    re.I,
+)
 _SENTENCE = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
     # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
     # chair inside a sentence start a new one ("… you have the floor thank you madam vice president lithuania …")
-    rf"|(?<=\w)\s+(?={_THANKS_WORDS},? {_CHAIR_TITLE}\b)",
+    rf"|(?<=\w)(?<!\bmuchas)\s+(?={_THANKS_WORDS},? {_CHAIR_TITLE}\b)",  # not inside "muchas gracias"
     re.I,
 )
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
@@ -536,7 +544,11 @@ class FloorTracker:
             if self.current.speaker != UNIDENTIFIED:
                 self._interrupted = self.current
             # an unidentified statement cut into is not the recorded one: only "As I was saying" takes that up again
-            self._cut_short = self.current.speaker != UNIDENTIFIED and not self._closed
+            self._cut_short = (
+                self.current.speaker != UNIDENTIFIED
+                and not self._closed
+                and not _THANKS_FOR_IT.match(self._heard.strip())  # "Thank you for those responses."
+            )
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
@@ -558,6 +570,7 @@ class FloorTracker:
         if (
             self.current is None
             or _CHAIR_ONLY.search(sentence.strip())
+            or (opens_utterance and self.current.role != "chair" and _THANKS_FOR_IT.match(sentence.strip()))
             or paced
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))

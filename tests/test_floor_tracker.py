@@ -607,3 +607,16 @@ def test_after_the_chair_cuts_in_over_the_room_the_interrupted_speaker_goes_on_u
     tracker = _tracker_after_lesotho()
     tracker.attribute("I'm sorry to interrupt, but your time is up.", 2)  # a cut for time hands nothing back
     assert speakers_of(tracker, "Madam President, we welcome Peru's report.", 3) == [UNIDENTIFIED]
+
+
+def test_the_chair_thanking_for_what_was_said_ends_it_and_muchas_gracias_opens_a_statement():
+    # wording in no labelled set
+    tracker = _tracker_after_lesotho()
+    tracker.attribute("I give the floor to the State under review to respond.", 2)
+    tracker.attribute("Thank you, Madam President. On the questions about prisons, our new law provides", 3)
+    said = tracker.attribute("Thank you for these clarifications. We now return to our list.", 4)
+    assert [p.speaker for p in said] == ["Chair"]  # Peru's answer had ended with the chair's thanks
+    assert speakers_of(tracker, "Ecuador, followed by Chile.", 4.5) == ["Chair"]
+    tracker.attribute("Gracias presidenta. El Ecuador saluda al Perú y recomienda reforzar la defensoría.", 5)
+    said = tracker.attribute("Muchas gracias señora presidenta. Saludamos al Perú por su informe.", 6)
+    assert [p.speaker for p in said] == ["Chile"]
