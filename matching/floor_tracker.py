@@ -639,9 +639,14 @@ class FloorTracker:
         if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
             return self._open_state(named, start, confirmed=sure)
         if self._pending is not None:
-            # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room": the
-            # chair is still speaking (a delegation names itself as a subject, not as the one called)
-            if self._chair_like(sentence, opens_utterance, after_chair=True) or self._names_the_called(sentence):
+            # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room", a bare
+            # "Excellency.": the chair is still speaking (a delegation names itself as a subject, not as the one
+            # called, and does not open on a title alone)
+            if (
+                self._chair_like(sentence, opens_utterance, after_chair=True)
+                or self._names_the_called(sentence)
+                or not _NOT_A_NAME.sub(" ", fold(sentence)).strip()
+            ):
                 return self._chair(start)
             return self._open_pending(start)
         if (
