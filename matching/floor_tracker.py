@@ -106,6 +106,11 @@ _NOT_A_NAME = re.compile(
     r"le|la|el|go ahead|please|next|proceed|you have the floor|the floor is yours|you|yourself|you may|begin|"
     r"start|speak|continue|resume)\b"
 )
+# The chair's terse words after a hand-over, which no statement opens with alone ("Briefly.", "Two minutes, please.")
+_TERSE = re.compile(
+    r"\b(?:briefly|quickly|shortly|very|thank you|thanks|one|two|three|four|five|a|minutes?|seconds?|only|"
+    r"max(?:imum)?)\b"
+)
 # The head of the State under review's delegation is a minister (or a secretary, an attorney general); delegations
 # are led by ambassadors. A hand-over that names only such a title gives the floor to the State under review.
 _MINISTER = re.compile(
@@ -640,12 +645,12 @@ class FloorTracker:
             return self._open_state(named, start, confirmed=sure)
         if self._pending is not None:
             # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room", a bare
-            # "Excellency.": the chair is still speaking (a delegation names itself as a subject, not as the one
-            # called, and does not open on a title alone)
+            # "Excellency." or "Briefly.": the chair is still speaking (a delegation names itself as a subject, not
+            # as the one called, and does not open on a title alone)
             if (
                 self._chair_like(sentence, opens_utterance, after_chair=True)
                 or self._names_the_called(sentence)
-                or not _NOT_A_NAME.sub(" ", fold(sentence)).strip()
+                or not _NOT_A_NAME.sub(" ", _TERSE.sub(" ", fold(sentence))).strip()
             ):
                 return self._chair(start)
             return self._open_pending(start)

@@ -625,6 +625,9 @@ def test_the_chair_thanking_for_what_was_said_ends_it_and_muchas_gracias_opens_a
 def test_a_bare_title_after_a_hand_over_is_the_chair_not_the_called_speaker_opening():
     # wording in no labelled set: "Ambassador." ends the chair's words; the statement opens on its own thanks
     tracker = _tracker_after_lesotho()
+    tracker.attribute("Peru would like to answer. Very briefly.", 1.5)
+    said = tracker.attribute("Thank you, Madam President. Let me answer Lesotho's question on prisons.", 1.7)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
     said = tracker.attribute("We now give the floor to Ghana. Ambassador.", 2)
     assert [p.speaker for p in said] == ["Chair"]
     said = tracker.attribute("Thank you, Madam President. We recommend that Peru adopt a plan on housing.", 3)
