@@ -1,8 +1,8 @@
 """Echo matching on wording nobody tuned for: dev and test splits, beside naive baselines.
 
 Sets (each split before tuning; see the READMEs beside them):
-- paraphrases: `bench/data/paraphrases` (265 + 130 statements written without the matrix wording) against the 2018
-  OHCHR matrix for China; dev = odd p-ids and every q-id, test = even p-ids.
+- paraphrases: `bench/data/paraphrases` (265 + 130 + 130 statements written without the matrix wording) against the
+  2018 OHCHR matrix for China; dev = odd p-ids and every q- and r-id, test = even p-ids.
 - restatements: `bench/data/restatements`, real cycle-2 recommendations labelled against the cycle-1
   recommendations to the same State (UPR Info export); dev = Chile, Norway, Gambia and twelve more States labelled
   later (DEV_STATES); test = Saudi Arabia, Pakistan, Sri Lanka.
@@ -173,11 +173,13 @@ def kept(matches: list[tuple[str, tuple[str, ...], float]], threshold: float) ->
 
 def paraphrase_tasks() -> dict[str, Task]:
     items = load_ohchr_matrix(MATRIX).items
-    statements = {s["id"]: s["text"] for f in ("statements", "statements-2") for s in load(PARA / f"{f}.jsonl")}
+    sets = ("", "-2", "-3")
+    statements = {s["id"]: s["text"] for f in sets for s in load(PARA / f"statements{f}.jsonl")}
     labels = load(PARA / "labels.jsonl")
     split = {
-        # the second set (q…) was measured once as held out, then joined dev
-        "dev": [lab for lab in labels if int(lab["id"][1:]) % 2] + load(PARA / "labels-2.jsonl"),
+        # the later sets (q…, r…) were each measured once as held out, then joined dev
+        "dev": [lab for lab in labels if int(lab["id"][1:]) % 2]
+        + [lab for f in sets[1:] for lab in load(PARA / f"labels{f}.jsonl")],
         "test": [lab for lab in labels if not int(lab["id"][1:]) % 2],
     }
     return {
