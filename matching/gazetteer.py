@@ -18,6 +18,7 @@ FUZZY_CUTOFF = 88.0
 # spelling is far off; a Metaphone key of the words run together finds it. Short keys collide with ordinary words,
 # so sound is trusted only where the caller expects a name (a hand-over) and the spelling is not far off too.
 MIN_SOUND_KEY = 3
+SHORT_NAME = 8  # letters below which a translated name is matched exactly only
 SOUND_CUTOFF = 80.0  # mean of the sound-key and spelling ratios (0–100); below, ordinary words pass for names
 
 
@@ -70,6 +71,8 @@ class Gazetteer:
             for form in state.translations:
                 self._by_key.setdefault(fold(form), state)
         self._keys = list(self._by_key)
+        # a short French or Spanish name is taken only as spelt: near misses are ordinary words ("série", Serbie)
+        self._exact_only = {k for k in self._keys if k not in heard_forms and len(k.replace(" ", "")) < SHORT_NAME}
         self._by_sound: dict[str, list[str]] = {}
         # By sound only the English forms: with the French and Spanish ones too, ordinary words sound like names
         # ("please" like "Palaos").
@@ -92,7 +95,7 @@ class Gazetteer:
         if len(key) < 4:
             return None
         best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best is None or fuzz.ratio(distinctive(key), distinctive(best[0])) < cutoff:
+        if best is None or best[0] in self._exact_only or fuzz.ratio(distinctive(key), distinctive(best[0])) < cutoff:
             return None
         return self._by_key[best[0]]
 

@@ -7,7 +7,8 @@ French and Spanish are official languages of the Council: on the floor channel d
 "España", "la Mauritanie", and chairs call "el Reino Unido". pycountry ships the Debian iso-codes translations;
 a State is matched to its ISO entry by name and kept only if the ISO name leads back to the same State (so "Republic
 of Korea" never takes the names of its neighbour). An inverted form ("Bolivie, État plurinational de") gives the
-part before the comma, unless two States share it ("Corée", "Congo"). Run it again after editing the file by hand:
+part before the comma, unless two States share it ("Corée", "Congo"), and the form put back in order ("État
+plurinational de Bolivie"). Run it again after editing the file by hand:
 forms already present are left alone.
 """
 
@@ -49,6 +50,10 @@ def main() -> int:
             form = local.split(",")[0].strip() if "," in local else local
             heads.setdefault(fold(form), set()).add(state.name)
             candidates.setdefault(state.name, []).append(form)
+            if "," in local:  # the form a chair says: "Fédération de Russie", "République islamique d'Iran"
+                head, tail = (part.strip() for part in local.split(",", 1))
+                joint = "" if tail.endswith("'") else " "
+                candidates[state.name].append(f"{tail}{joint}{head}")
     lines = DATA.read_text(encoding="utf-8").splitlines()
     out, added = [], 0
     for line in lines:
