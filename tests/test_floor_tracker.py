@@ -173,6 +173,10 @@ def test_a_formal_name_is_told_by_the_words_that_say_which_state():
     assert {w: [s.display for s in g.states_in(w)] for w in heard} == heard
     assert [s.display for s in g.states_in("the republic of moo ban")] == []
     assert g.sounds_like("the kingdom of") is None
+    # French and Spanish names in the order a chair says them; a short one only as spelt ("série" is no Serbie)
+    assert g.lookup("la république islamique d'iran").display == "Iran"
+    assert g.lookup("federation de rusie").display == "Russian Federation"
+    assert g.states_in("une seconde série de questions") == [] and g.lookup("serbie").display == "Serbia"
 
 
 def test_a_nameless_handover_advances_the_list_and_the_guess_is_marked_until_the_statement_names_itself():
