@@ -116,6 +116,13 @@ _TERSE = re.compile(
 _MINISTER = re.compile(
     r"\b(?:minist(?:er|re|ro|ra)|secretary|secretaire|secretari[oa]|attorney general|prime minister)\b", re.I
 )
+# Thanks to whoever just spoke, by title: "Thank you, Minister", "Merci monsieur le ministre". The title is the last
+# speaker's, not the one the chair then calls.
+_THANKED = re.compile(
+    r"^\W*(?:thank you|thanks|merci|gracias)(?: very much| beaucoup| muchas)?,? (?:(?:mr|madam|monsieur le|madame la|"
+    r"senor|senora|señor|señora|el|la|your) )?(?:minist(?:er|re|ro|ra)|excellency|excellence|excelencia)\b[.,!]?",
+    re.I,
+)
 # The chair opening a review: "This morning we will conduct the review of …", "the Working Group is now in session".
 _REVIEW_OPENS = re.compile(
     r"\b(?:(?:the|this|our) review of|is (?:now )?in session|we (?:will|shall) (?:now )?review)\b"
@@ -389,14 +396,15 @@ class FloorTracker:
                 return True, self.sur, True
         if (paced and not _spelt(folded)) or _ROOM_TROUBLE.search(sentence):
             return False, None, False  # "the Spanish channel is not working" calls no one
+        addressed = fold(_THANKED.sub("", sentence.strip()))  # whom the sentence speaks to, past its thanks
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if not m:
                 continue
             spelt = _spelt(folded)
-            if _MINISTER.search(folded) and not spelt:
-                return True, self.sur, True  # "Minister, over to you."
+            if _MINISTER.search(addressed) and not spelt:
+                return True, self.sur, True  # "Minister, over to you." (not "Thank you, Minister. <next>, please.")
             state, sure = self._named(m.group("x"))
             if state is None and spelt:
                 break  # the wording matched, the name is elsewhere: "Next in line, Nigeria."
@@ -431,8 +439,9 @@ class FloorTracker:
                     return (True, state, True) if sound_words == 0 else (True, *self._with_list(state, head))
                 if named:
                     break
-        # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name
-        if self.current is not None and 0 < len(words.split()) <= 5:
+        # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name (a delegation's
+        # "Thank you, Mr President. Sweden…" addresses the chair first)
+        if self.current is not None and 0 < len(words.split()) <= 5 and not _ADDRESSES_CHAIR.match(sentence):
             state = gazetteer().exact(words)
             if state is not None and state.display != self.current.speaker:
                 return True, state, True
@@ -552,7 +561,7 @@ class FloorTracker:
             self._cut_short = (
                 self.current.speaker != UNIDENTIFIED
                 and not self._closed
-                and not _THANKS_FOR_IT.match(self._heard.strip())  # "Thank you for those responses."
+                and not self._thanks_the_speaker(self._heard)  # "Thank you for those responses."
             )
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
@@ -575,7 +584,7 @@ class FloorTracker:
         if (
             self.current is None
             or _CHAIR_ONLY.search(sentence.strip())
-            or (opens_utterance and self.current.role != "chair" and _THANKS_FOR_IT.match(sentence.strip()))
+            or (opens_utterance and self.current.role != "chair" and self._thanks_the_speaker(sentence))
             or paced
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
@@ -605,6 +614,14 @@ class FloorTracker:
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    @staticmethod
+    def _thanks_the_speaker(sentence: str) -> bool:
+        """The chair's thanks for what was just said, or to its speaker by title and nothing more ("Thank you,
+        Minister."; a member of the delegation may go on "Thank you, Minister. On the question of…"): the statement
+        has ended."""
+        said = sentence.strip()
+        return bool(_THANKS_FOR_IT.match(said) or (_THANKED.match(said) and not _THANKED.sub("", said).strip()))
 
     @staticmethod
     def _answers(sentence: str) -> bool:

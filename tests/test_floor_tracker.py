@@ -636,3 +636,15 @@ def test_a_bare_title_after_a_hand_over_is_the_chair_not_the_called_speaker_open
     assert [p.speaker for p in said] == ["Chair"]
     said = tracker.attribute("Thank you, Madam President. We recommend that Peru adopt a plan on housing.", 3)
     assert [(p.speaker, p.confirmed) for p in said] == [("Ghana", True)]
+
+
+def test_thanks_to_the_minister_do_not_call_the_minister_and_a_greeting_with_a_name_is_no_hand_over():
+    # wording in no labelled set
+    tracker = FloorTracker("Peru")
+    tracker.attribute("Good morning. We begin the review of Peru. Minister, you have the floor.", 0)
+    tracker.attribute("Thank you, Madam President. Peru presents its fourth report.", 1)
+    assert speakers_of(tracker, "thank you minister first on the list is mow ritius the floor is yours", 2) == ["Chair"]
+    said = tracker.attribute("Thank you, Madam President. We recommend that Peru ratify the convention.", 3)
+    assert [p.speaker for p in said] == ["Mauritius"]
+    tracker.attribute("Ghana, go ahead.", 4)
+    assert speakers_of(tracker, "thank you madam president ghana", 5) == ["Ghana"]  # the microphone cut her off
