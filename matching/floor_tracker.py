@@ -67,7 +67,11 @@ _PROCEDURE = re.compile(
 # Words that hand the floor on, whether or not a name follows.
 _HANDING_ON = (
     r"next|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|"
-    r"your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|listening"
+    r"your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|listening|"
+    # in French and Spanish, as heard or folded: "s'il vous plaît", "allez-y", "c'est à vous", "au tour de", "la
+    # délégation suivante", "je passe à", "adelante", "por favor", "a continuación"
+    r"s'il vous pla[iî]t|allez-y|(?:c'est )?[aà] vous|au tour d|d[eé]l[eé]gation suivante|orateur suivant|"
+    r"je passe|adelante|por favor|a continuaci[oó]n|siguiente delegaci[oó]n"
 )
 # Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
 # "returned to", "it is the turn of" someone) that are no hand-over alone.
@@ -243,6 +247,15 @@ _ROOM_TROUBLE = re.compile(
 _TIME_UP = re.compile(
     r"\b(?:time is (?:up|over)|out of time|time has (?:run out|expired)|(?:must|have to) stop you)\b", re.I
 )
+# The chair finding a called delegation absent: "X is not in the room", "I don't see the delegation of X", "X n'est
+# pas dans la salle". The delegation keeps its place to be called later; the list goes on past it.
+_ABSENT = re.compile(
+    r"\b(?:(?:is|are) not (?:in the room|present|here)|not in the room|(?:is|are) absent|"
+    r"(?:don't|do not|cannot|can't) see (?:the )?(?:delegation|distinguished|representative)|"
+    r"n'est pas (?:dans la salle|pr[eé]sente?|l[aà])|ne (?:la |le )?vois pas|"
+    r"no (?:est[aá]|se encuentra) (?:en la sala|presente)|no veo)\b",
+    re.I,
+)
 # The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
 _THANK_NAMED = re.compile(
     r"^(?:i thank|thank you(?: very much)?,?|thanks,?|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
@@ -328,6 +341,7 @@ class FloorTracker:
         self._cut_short = False  # that statement had not ended ("I thank you") when the chair spoke
         self._trouble = False  # the chair cut into it over the room (`_ROOM_TROUBLE`), not to end it
         self._heard = ""  # the sentence being attributed
+        self._absentee: State | None = None  # the last delegation the chair found absent
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
 
@@ -573,6 +587,14 @@ class FloorTracker:
         if resumed is not None:
             self._pending = None
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
+        absent = self._absent(sentence, opens_utterance)
+        if absent is not None:
+            # "Sierra Leone is not in the room, we move on: South Africa, go." — the words after it may call the next
+            rest = sentence[absent:]
+            announced, state, sure = self._announcement(rest, False, False) if rest.strip() else (False, None, False)
+            if announced and state != self._absentee:  # "… of Liberia, we will come back to it" calls no one
+                self._hand_over(state, sure)
+            return self._chair(start)
         paced = _PACE.search(sentence) is not None
         announced, state, sure = self._announcement(sentence, opens_utterance, paced)
         if announced:
@@ -614,6 +636,27 @@ class FloorTracker:
         elif named is not None:
             self._confirm()
         return self.current.speaker, self.current.role, None
+
+    def _absent(self, sentence: str, opens_utterance: bool) -> int | None:
+        """Where a sentence of the chair saying the called (or next listed) delegation is absent ends that remark,
+        once the delegation is marked absent and the list moved past it; None for any other sentence."""
+        found = _ABSENT.search(sentence)
+        if found is None or self.current is None or not (self.current.role == "chair" or opens_utterance):
+            return None
+        named = gazetteer().states_in(fold(sentence), sound_words=SOUND_MAX_WORDS)
+        called = self._pending if isinstance(self._pending, State) else None
+        ahead = self.speakers[self._list_pos + 1 :]
+        who = called if called in named or not named else next((s for s in named if s in ahead), None)
+        if who is None:
+            return None  # a delegation speaking of someone absent, not the chair
+        self._absentee = who
+        if self._pending == who:
+            self._pending = None
+        if who in ahead:
+            self._list_pos = self.speakers.index(who, self._list_pos + 1)
+        if self._followed == who:
+            self._followed = None
+        return found.end()
 
     @staticmethod
     def _thanks_the_speaker(sentence: str) -> bool:

@@ -648,3 +648,17 @@ def test_thanks_to_the_minister_do_not_call_the_minister_and_a_greeting_with_a_n
     assert [p.speaker for p in said] == ["Mauritius"]
     tracker.attribute("Ghana, go ahead.", 4)
     assert speakers_of(tracker, "thank you madam president ghana", 5) == ["Ghana"]  # the microphone cut her off
+
+
+def test_a_called_delegation_found_absent_keeps_its_place_and_the_list_goes_on():
+    # wording in no labelled set
+    tracker = _tracker_after_lesotho(["Lesotho", "Liberia", "Libya"])
+    tracker.attribute("Liberia, please.", 2)
+    said = tracker.attribute("I do not see the delegation of Liberia, we will come back to it. Next speaker.", 3)
+    assert [p.speaker for p in said] == ["Chair"]
+    said = tracker.attribute("Thank you, Madam President. We welcome Peru's report.", 4)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Libya", False)]
+    said = tracker.attribute("Families of the disappeared are not present in the hearings, we regret.", 5)
+    assert [p.speaker for p in said] == ["Libya"]  # a statement speaking of absence is no chair remark
+    tracker.attribute("Thank you. We now return to Liberia, who has arrived.", 6)
+    assert speakers_of(tracker, "Thank you, Madam President. We apologise for the delay.", 7) == ["Liberia"]
