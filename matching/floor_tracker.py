@@ -179,6 +179,9 @@ _TO_RESPOND = re.compile(
     r"sus|donner|donne)\b",
     re.I,
 )
+# A hand-over put off until something else: "before giving the floor back to the State under review, one delegation
+# not on the list has asked to speak".
+_DEFERRED = re.compile(r"\bbefore (?:giving|handing|returning|turning|(?:i|we) (?:give|hand|return|turn))\b", re.I)
 # The State under review, named, given the floor to answer: "Indonesia wishes to respond", "the delegation of the
 # Republic of Kenya has the floor to respond to the questions" — the chair's wording, not a delegation's ("we regret
 # that Peru chose not to respond").
@@ -401,6 +404,8 @@ class FloorTracker:
         ):
             # the State under review called by its role, or by its name alone to answer, in the chair's words
             if _UNDER_REVIEW.search(folded) and _TO_RESPOND.search(folded):
+                if _DEFERRED.search(folded):
+                    return True, None, False  # someone else speaks first, not named here
                 return True, self.sur, True
             if (
                 _ASKED_TO_REPLY.search(folded)

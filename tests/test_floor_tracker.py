@@ -662,3 +662,15 @@ def test_a_called_delegation_found_absent_keeps_its_place_and_the_list_goes_on()
     assert [p.speaker for p in said] == ["Libya"]  # a statement speaking of absence is no chair remark
     tracker.attribute("Thank you. We now return to Liberia, who has arrived.", 6)
     assert speakers_of(tracker, "Thank you, Madam President. We apologise for the delay.", 7) == ["Liberia"]
+
+
+def test_a_hand_over_to_the_state_under_review_put_off_calls_no_one_yet():
+    # wording in no labelled set
+    tracker = _tracker_after_lesotho()
+    tracker.attribute(
+        "Before I give the floor back to the State under review for its closing words, a delegation that is not"
+        " inscribed has asked to speak.",
+        2,
+    )
+    said = tracker.attribute("Thank you, Madam President. We welcome the report of Peru.", 3)
+    assert [p.speaker for p in said] == [UNIDENTIFIED]
