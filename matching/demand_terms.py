@@ -85,6 +85,27 @@ def _protocol_instruments(normalised: str, named: frozenset[str]) -> frozenset[s
     return (named - dropped) | added
 
 
+# A State's own record told as a fact, not asked of anyone: "Mongolia abolished capital punishment in 2017", "In
+# Canada, gender identity has been a protected ground since 2017". Any State's, the one under review included.
+_DONE = (
+    r"(?:has |have |had )?(?:already |recently |also )?(?:abolished|adopted|ratified|acceded|established|introduced|"
+    r"enacted|passed|created|launched|set up|legali[sz]ed|decriminali[sz]ed|amended|signed|joined|lifted|reduced|"
+    r"achieved|built|extended|expanded|ended|withdrawn|withdrew)\b"
+)
+
+
+@cache
+def _told_as_done() -> re.Pattern[str]:
+    from uprwatch.matching.gazetteer import fold, gazetteer  # the States' names, read once
+
+    names = sorted({fold(f) for s in gazetteer().states for f in (s.name, s.display, *s.aliases) if not f.isupper()})
+    state = "(?:the )?(?:" + "|".join(re.escape(n) for n in names if n) + ")"
+    return re.compile(
+        rf"^(?:in (?:19|20)\d\d,? )?(?:{state}|my country|our country) {_DONE}"
+        rf"|^in {state},? [^.;]{{0,80}}\b(?:has|have|had) (?:been|[a-z]+ed)\b"
+    )
+
+
 @lru_cache(maxsize=1024)  # a sentence is read by the wording stage, then again by the meaning stage
 def demand_terms(text: str) -> DemandTerms:
     """The concepts named in `text` (a corpus item's text or a spoken sentence)."""
@@ -97,6 +118,8 @@ def demand_terms(text: str) -> DemandTerms:
     }
     # a question mark is the plainest sign of a question, and folding drops it
     asked = {"question"} if text.rstrip().endswith("?") else set()
+    if _told_as_done().search(fold_text(text)):
+        asked.add("own_practice")
     return DemandTerms(
         topics=frozenset(f"{c}:{k}" for c in TOPICS for k in found[c]),
         instruments=_protocol_instruments(normalised, found["instrument"]),

@@ -61,12 +61,17 @@ ASKS_NOTHING = [
     "We take note with satisfaction of the reform of the juvenile courts.",
     "Back home, we have abolished corporal punishment in schools in 2009 and our legislation forbids it.",
     "My delegation urges the international community to fund the refugee response.",
+    "Uruguay legalised same-sex marriage in 2013.",
+    "In Portugal, the use of all drugs has been decriminalised since 2001.",
 ]
 ASKS = [
     "We welcome the new plan and recommend that the Government fund it fully.",
     "Recognize the competence of the Committee on Enforced Disappearances.",
     "Fiji would like to see the age of criminal responsibility raised.",
     "Has the Government considered an independent police complaints body? We encourage it to set one up.",
+    "Extend a standing invitation to the special rapporteurs.",
+    "In Peru, guarantee access to clean water for every rural school.",
+    "have prompt access to a lawyer from the first hour of detention",
 ]
 
 
