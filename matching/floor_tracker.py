@@ -68,10 +68,10 @@ _PROCEDURE = re.compile(
 _HANDING_ON = (
     r"next|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|"
     r"your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|listening|"
-    # in French and Spanish, as heard or folded: "s'il vous plaît", "allez-y", "c'est à vous", "au tour de", "la
-    # délégation suivante", "je passe à", "adelante", "por favor", "a continuación"
-    r"s'il vous pla[iî]t|allez-y|(?:c'est )?[aà] vous|au tour d|d[eé]l[eé]gation suivante|orateur suivant|"
-    r"je passe|adelante|por favor|a continuaci[oó]n|siguiente delegaci[oó]n"
+    # in French and Spanish, as heard or folded, in forms a statement does not use: "s'il vous plaît", "allez-y",
+    # "c'est à vous", "au tour de", "la délégation suivante", "je passe la parole", "adelante"
+    r"s'il vous pla[iî]t|allez-y|c'est [aà] vous|au tour d|d[eé]l[eé]gation suivante|orateur suivant|"
+    r"je passe (?:la parole|donc|[aà])|adelante|siguiente delegaci[oó]n"
 )
 # Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
 # "returned to", "it is the turn of" someone) that are no hand-over alone.
@@ -123,8 +123,9 @@ _MINISTER = re.compile(
 # Thanks to whoever just spoke, by title: "Thank you, Minister", "Merci monsieur le ministre". The title is the last
 # speaker's, not the one the chair then calls.
 _THANKED = re.compile(
-    r"^\W*(?:thank you|thanks|merci|gracias)(?: very much| beaucoup| muchas)?,? (?:(?:mr|madam|monsieur le|madame la|"
-    r"senor|senora|señor|señora|el|la|your) )?(?:minist(?:er|re|ro|ra)|excellency|excellence|excelencia)\b[.,!]?",
+    r"^\W*(?:thank you(?: very much| so much)?|thanks|merci(?: beaucoup)?|(?:muchas )?gracias),? "
+    r"(?:(?:mr\.?|mister|madam|madame|honou?rable|monsieur|le|la|se[nñ]or|se[nñ]ora|el|your|his|her|dear) )*"
+    r"(?:minist(?:er|re|ro|ra)|excellency|excellence|excelencia)\b[.,!]?",
     re.I,
 )
 # The chair opening a review: "This morning we will conduct the review of …", "the Working Group is now in session".
@@ -181,7 +182,12 @@ _TO_RESPOND = re.compile(
 )
 # A hand-over put off until something else: "before giving the floor back to the State under review, one delegation
 # not on the list has asked to speak".
-_DEFERRED = re.compile(r"\bbefore (?:giving|handing|returning|turning|(?:i|we) (?:give|hand|return|turn))\b", re.I)
+_DEFERRED = re.compile(
+    r"^(?:(?:thank you|thanks|merci|gracias|colleagues|distinguished delegates)(?: [a-z']+){0,3}?\W+)*"
+    r"before (?:giving|handing|returning|turning|"
+    r"(?:i|we) (?:give|hand|return|turn))\b",
+    re.I,
+)
 # The State under review, named, given the floor to answer: "Indonesia wishes to respond", "the delegation of the
 # Republic of Kenya has the floor to respond to the questions" — the chair's wording, not a delegation's ("we regret
 # that Peru chose not to respond").
@@ -237,16 +243,34 @@ _PACE = re.compile(
 # technicians. The speaker then goes on ("please go ahead", "start again from your recommendations"), even when the
 # statement restarts by addressing the chair.
 _ROOM_TROUBLE = re.compile(
-    # the interpreters and technicians of the room, not those a statement asks for ("interpreters in the courts")
+    # the room's interpreters, sound and technicians, in the chair's words: not "interpreters in the courts", "the
+    # restrictive interpretation is applied", "military courts cannot hear cases"
     r"\b(?:sorry to interrupt|(?:the|our) interpreters (?:are|is|can|cannot|can't|have|ask\w*|tell)|"
-    r"for the interpreters|interpreters'? booth|interpretation (?:is|was|has|channel|booth)|"
-    r"(?:english|french|spanish|arabic|russian|chinese|interpretation|floor|audio) channel|(?:lost the|no) sound|"
-    r"sound (?:is|isn't|has|problem)|(?:can ?not|can't|could not|couldn't) hear|microphone|the technicians|"
+    r"for the interpreters|interpreters'? booth|the interpretation (?:is|has) (?:not|back|stopped|gone|restored)|"
+    r"interpretation booth|(?:english|french|spanish|arabic|russian|chinese|interpretation|floor|audio) channel|"
+    r"(?:lost the|no) sound|no interpretation|(?:the )?sound (?:is|has|isn't) (?:not|gone|back|cut|working)|"
+    r"(?:channel|microphone|interpretation) (?:is|isn't) (?:not )?working|"
+    r"(?:we|they|i|interpreters) (?:can ?not|can't|could not|couldn't) hear|"
+    r"(?:can ?not|can't|could not|couldn't) hear (?:you|me|the speaker|the delegate|anything)|"
+    r"(?:your|the) microphone|the technicians|"
     r"technical (?:problem|issue|difficult\w*)|clock (?:has been |is |will be )?(?:stopped|reset)|"
     r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works again|"
     r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
     re.I,
 )
+# A language named for the room's channels, not a State: "the Spanish channel", "interpretation into French".
+_LANGUAGE_OF_ROOM = re.compile(
+    r"\b(?:english|french|spanish|arabic|russian|chinese)(?= (?:channel|interpretation|booth|interpreters?)\b)|"
+    r"\binto (?:english|french|spanish|arabic|russian|chinese)\b",
+    re.I,
+)
+# The chair breaking into a statement: "Excuse me, distinguished delegate", "Sorry, Excellency".
+_BREAKS_IN = re.compile(
+    r"^\W*(?:excuse me|(?:i'm |i am )?sorry|pardon(?: me)?)\b.{0,40}?\b(?:distinguished delegate|excellency|"
+    r"ambassador|sir|madam)\b",
+    re.I,
+)
+_NEXT_ONE = re.compile(r"\b(?:next|following|suivante?|siguiente)\b", re.I)
 _TIME_UP = re.compile(
     r"\b(?:time is (?:up|over)|out of time|time has (?:run out|expired)|(?:must|have to) stop you)\b", re.I
 )
@@ -284,6 +308,7 @@ _SENTENCE = re.compile(
 _CLOSING = re.compile(r"^i thank you(?: very much)?[.!]?$", re.I)
 _COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
 _CLOSED = re.compile(r"\bthank you(?: (?:very|so) much)?(?: for your attention)?[.!]?$", re.I)
+_LEAD_THANKS = re.compile(r"^(?:(?:i )?thank you(?: (?:very|so) much)?[.!]\s*)+", re.I)  # a bare "Thank you." first
 _THANKS = re.compile(r"^(?:thank you|thanks)(?: (?:very|so) much)?[.!]?$", re.I)
 
 
@@ -345,6 +370,7 @@ class FloorTracker:
         self._trouble = False  # the chair cut into it over the room (`_ROOM_TROUBLE`), not to end it
         self._heard = ""  # the sentence being attributed
         self._absentee: State | None = None  # the last delegation the chair found absent
+        self._away: set[State] = set()  # listed delegations found absent before their turn
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
 
@@ -356,9 +382,7 @@ class FloorTracker:
     def _expected_next(self) -> State | None:
         if self._followed is not None:
             return self._followed
-        if self._list_pos + 1 < len(self.speakers):
-            return self.speakers[self._list_pos + 1]
-        return None
+        return next((s for s in self.speakers[self._list_pos + 1 :] if s not in self._away), None)
 
     def _with_list(self, by_sound: State | None, words: str) -> tuple[State | None, bool]:
         """A name not heard clearly, weighed against the speakers list; never confirmed."""
@@ -398,14 +422,15 @@ class FloorTracker:
     def _announcement(self, sentence: str, opens_utterance: bool, paced: bool) -> tuple[bool, State | None, bool]:
         """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly. `paced`: the
         sentence asks the speaker to conclude or slow down (`_PACE`)."""
+        sentence = _LANGUAGE_OF_ROOM.sub(" ", sentence)  # "the Spanish channel is silent" calls no one
         folded = fold(sentence)
+        if _DEFERRED.match(folded):
+            return True, None, False  # "Before I give the floor back to Peru, …": someone not named speaks first
         if not _DELEGATION_CUES.search(sentence) and (
             self.current is None or self.current.role != "state_under_review"
         ):
             # the State under review called by its role, or by its name alone to answer, in the chair's words
             if _UNDER_REVIEW.search(folded) and _TO_RESPOND.search(folded):
-                if _DEFERRED.search(folded):
-                    return True, None, False  # someone else speaks first, not named here
                 return True, self.sur, True
             if (
                 _ASKED_TO_REPLY.search(folded)
@@ -413,8 +438,8 @@ class FloorTracker:
                 and _spelt(folded) == (self.sur,)
             ):
                 return True, self.sur, True
-        if (paced and not _spelt(folded)) or _ROOM_TROUBLE.search(sentence):
-            return False, None, False  # "the Spanish channel is not working" calls no one
+        if paced and not _spelt(folded):
+            return False, None, False
         addressed = fold(_THANKED.sub("", sentence.strip()))  # whom the sentence speaks to, past its thanks
         sentence = _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
@@ -519,6 +544,7 @@ class FloorTracker:
         if role != "chair" and interrupted is not None and speaker not in (UNIDENTIFIED, interrupted.speaker):
             self._interrupted = None  # another State has had the floor since: nothing to take up again
         self.current = Turn(speaker, role, start, confirmed, corrects)
+        self._away = {s for s in self._away if s.display != speaker}
         for i, state in enumerate(self.speakers):
             if state.display == speaker and i > self._list_pos:
                 self._list_pos = i
@@ -543,7 +569,7 @@ class FloorTracker:
             return self._open_state(pending, start, confirmed=sure)
         return UNIDENTIFIED, "delegation", self._open(UNIDENTIFIED, "delegation", start)
 
-    def _hand_over(self, state: State | None, sure: bool) -> None:
+    def _hand_over(self, state: State | None, sure: bool, chair_words: bool = True) -> None:
         """The chair gives the floor on; a hand-over whose name is missed still advances the speakers list, and
         one that names nobody right after the chair named someone ("Next is Chile. Go ahead, please.") confirms it.
         A review opens with the State under review's presentation: after the chair's opening words, the first
@@ -557,16 +583,24 @@ class FloorTracker:
             return
         if state is None and not self._spoken and self._opening_heard:
             state, sure = self.sur, True
-        if (state is None or not sure) and not _TIME_UP.search(self._heard):
+        cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
+        trouble = self._trouble or (chair_words and cut is self.current and bool(_ROOM_TROUBLE.search(self._heard)))
+        if trouble and cut is not None and self._hands_back(state, sure):
             # a nameless "please go ahead" after the chair cut in over the room gives the floor back, unconfirmed
-            cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
-            trouble = self._trouble or (cut is self.current and _ROOM_TROUBLE.search(self._heard) is not None)
-            resumed = gazetteer().exact(cut.speaker) if cut is not None and trouble else None
+            resumed = gazetteer().exact(cut.speaker)
             if resumed is not None:
                 self._pending, self._pending_sure = resumed, False
                 return
         self._pending = state or self._expected_next() or UNIDENTIFIED
         self._pending_sure = sure and state is not None
+
+    def _hands_back(self, state: State | None, sure: bool) -> bool:
+        """Whether the chair's hand-over gives the floor back to the speaker it cut: it names no one (a list's guess
+        is no name), calls no "next" speaker, and the chair did not cut for time."""
+        heard = self._heard
+        if (state is not None and sure) or _TIME_UP.search(heard) or _NEXT_ONE.search(heard):
+            return False
+        return not gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS)
 
     def _confirm(self) -> None:
         if self.current is not None and not self.current.confirmed:
@@ -607,6 +641,8 @@ class FloorTracker:
             then = gazetteer().states_in(fold(followed.group("x")), sound_words=SOUND_MAX_WORDS) if followed else []
             self._followed = then[0] if then else None
             self._hand_over(state, sure)
+            if _DEFERRED.match(fold(sentence)):
+                self._pending, self._pending_sure = UNIDENTIFIED, False  # nor is it the list's next
             return self._chair(start)
         if (
             self.current is None
@@ -646,19 +682,21 @@ class FloorTracker:
         """Where a sentence of the chair saying the called (or next listed) delegation is absent ends that remark,
         once the delegation is marked absent and the list moved past it; None for any other sentence."""
         found = _ABSENT.search(sentence)
-        if found is None or self.current is None or not (self.current.role == "chair" or opens_utterance):
-            return None
-        named = gazetteer().states_in(fold(sentence), sound_words=SOUND_MAX_WORDS)
+        if found is None or self.current is None or self.current.role != "chair":
+            return None  # a delegation may speak of people who are absent; only the chair's words count
+        named = gazetteer().states_in(fold(sentence), sound_words=0)
         called = self._pending if isinstance(self._pending, State) else None
         ahead = self.speakers[self._list_pos + 1 :]
         who = called if called in named or not named else next((s for s in named if s in ahead), None)
         if who is None:
-            return None  # a delegation speaking of someone absent, not the chair
+            return None
         self._absentee = who
         if self._pending == who:
             self._pending = None
-        if who in ahead:
+        if who == self._expected_next() and who in ahead:
             self._list_pos = self.speakers.index(who, self._list_pos + 1)
+        elif who in ahead:
+            self._away.add(who)  # further down the list: skipped when its turn comes, until it speaks
         if self._followed == who:
             self._followed = None
         return found.end()
@@ -669,7 +707,11 @@ class FloorTracker:
         Minister."; a member of the delegation may go on "Thank you, Minister. On the question of…"): the statement
         has ended."""
         said = sentence.strip()
-        return bool(_THANKS_FOR_IT.match(said) or (_THANKED.match(said) and not _THANKED.sub("", said).strip()))
+        past_courtesy = _LEAD_THANKS.sub("", said)  # "Thank you. Thank you for these clarifications."
+        return any(
+            _THANKS_FOR_IT.match(s) or (_THANKED.match(s) and not _THANKED.sub("", s).strip())
+            for s in (said, past_courtesy)
+        )
 
     @staticmethod
     def _answers(sentence: str) -> bool:
@@ -733,7 +775,7 @@ class FloorTracker:
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, False)
         if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
             # a statement begins after a chair remark in which no hand-over was heard
-            self._hand_over(None, False)
+            self._hand_over(None, False, chair_words=False)
             return self._open_pending(start)
         return self._chair(start)
 
@@ -781,7 +823,7 @@ class FloorTracker:
             return self._open_state(named, start, confirmed=sure)
         if _REPLIES.search(sentence) and self.current is not None and self.current.role != "state_under_review":
             return self._open_state(self.sur, start, confirmed=False)
-        self._hand_over(None, False)
+        self._hand_over(None, False, chair_words=False)  # the words are the new statement's, not the chair's
         return self._open_pending(start)
 
     def attribute(self, text: str, start: float, end: float | None = None) -> list[Attribution]:
@@ -822,7 +864,7 @@ class FloorTracker:
             and self.current.role != "chair"
             and bool(merged)
             and not _ADDRESSES_CHAIR.match(merged[0][0].strip())
-            and any(_ROOM_TROUBLE.search(m[0]) for m in merged[:2])
+            and bool(_ROOM_TROUBLE.search(merged[0][0]) or _BREAKS_IN.match(merged[0][0]))
         )
         parts: list[Attribution] = []
         part_at = 0  # character offset where the last part starts
@@ -834,7 +876,10 @@ class FloorTracker:
                 speaker, role, turn = self.current.speaker, self.current.role, None
             elif cutting_in and i == 0:
                 self._heard = sentence
+                called = self._announcement(sentence, True, False)  # "Ghana, you have the floor, your microphone…"
                 speaker, role, turn = self._chair(s_start)
+                if called[0] and called[1] is not None:
+                    self._hand_over(called[1], called[2])
             else:
                 speaker, role, turn = self._sentence(sentence, s_start, opens_utterance=i == 0)
             self._closed = role != "chair" and bool(_CLOSED.search(sentence))

@@ -24,16 +24,22 @@ SOUND_CUTOFF = 80.0  # mean of the sound-key and spelling ratios (0–100); belo
 
 # Words of formal State names that say what kind of State, not which: "the republic of cue bah" shares "republic of"
 # with "Republic of Korea", and a misheard name must not be taken for another State on those words alone.
+# "Democratic" and "people's" stay: they tell the two Koreas and the two Congos apart.
 FORM_WORDS = frozenset({
-    "the", "of", "and", "republic", "kingdom", "state", "states", "islamic", "democratic", "peoples", "people",
-    "federal", "federated", "united", "plurinational", "bolivarian", "socialist", "arab", "principality", "grand",
-    "duchy", "sultanate", "commonwealth", "independent",
+    "the", "of", "and", "republic", "kingdom", "state", "states", "islamic", "federal", "federated", "united",
+    "plurinational", "bolivarian", "socialist", "arab", "principality", "grand", "duchy", "sultanate", "commonwealth",
+    "independent",
 })  # fmt: skip
 
 
-def distinctive(key: str) -> str:
-    """A folded name without the words that only say what kind of State it is."""
+def own_words(key: str) -> str:
+    """A folded name without the words that only say what kind of State it is (empty for "United Kingdom")."""
     return " ".join(w for w in key.split() if w not in FORM_WORDS)
+
+
+def distinctive(key: str) -> str:
+    """The words of a folded name that say which State; the whole name where none are left ("United States")."""
+    return own_words(key) or key
 
 
 def sound_key(text: str) -> str:
@@ -80,6 +86,7 @@ class Gazetteer:
             if key in heard_forms and distinctive(key):
                 self._by_sound.setdefault(sound_key(distinctive(key)), []).append(key)
         self._sound_keys = list(self._by_sound)
+        self._distinct = {key: distinctive(key).replace(" ", "") for key in self._keys}
 
     def exact(self, text: str) -> State | None:
         """The State whose name or alias folds to exactly `text`."""
@@ -95,14 +102,17 @@ class Gazetteer:
         if len(key) < 4:
             return None
         best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best is None or best[0] in self._exact_only or fuzz.ratio(distinctive(key), distinctive(best[0])) < cutoff:
+        if best is None or best[0] in self._exact_only:
+            return None
+        own = own_words(best[0])  # the words of the name that say which State, when it has any
+        if own and fuzz.ratio(own_words(key), own) < cutoff:
             return None
         return self._by_key[best[0]]
 
     def sounds_like(self, text: str) -> State | None:
         """The State whose name sounds most like `text`: mean of Metaphone-key and spelling similarity, on the
         words that say which State (FORM_WORDS aside)."""
-        heard = distinctive(fold(text))
+        heard = own_words(fold(text))  # "bolivarian" alone says which kind of State, not which
         key, heard = sound_key(heard), heard.replace(" ", "")
         if len(key) < MIN_SOUND_KEY:
             return None
@@ -111,8 +121,8 @@ class Gazetteer:
             key, self._sound_keys, scorer=fuzz.ratio, score_cutoff=SOUND_CUTOFF, limit=None
         ):
             for name in self._by_sound[name_key]:
-                score = (sound + fuzz.ratio(heard, distinctive(name).replace(" ", ""))) / 2
-                if score >= best_score:
+                score = (sound + fuzz.ratio(heard, self._distinct[name])) / 2
+                if score > best_score or (score == best_score and best is None):
                     best, best_score = self._by_key[name], score
         return best
 

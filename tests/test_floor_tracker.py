@@ -169,7 +169,14 @@ def test_misheard_names_are_found_by_sound_and_ordinary_words_are_not():
 def test_a_formal_name_is_told_by_the_words_that_say_which_state():
     # forms in no labelled set: "republic of" alone must not make a misheard name the Republic of Korea
     g = gazetteer()
-    heard = {"the federal republic of jar many": ["Germany"], "the republic of call umbia": ["Colombia"]}
+    heard = {
+        "the federal republic of jar many": ["Germany"],
+        "the republic of call umbia": ["Colombia"],
+        "the United Kingdon": ["United Kingdom"],  # a name of form words only is compared whole
+        "the Unitd States": ["United States"],
+        "the republic of the kongo": ["Congo"],  # "democratic" tells the two Congos and the two Koreas apart
+        "democratic peoples republic of corea": ["Democratic People's Republic of Korea"],
+    }
     assert {w: [s.display for s in g.states_in(w)] for w in heard} == heard
     assert [s.display for s in g.states_in("the republic of moo ban")] == []
     assert g.sounds_like("the kingdom of") is None
@@ -674,3 +681,53 @@ def test_a_hand_over_to_the_state_under_review_put_off_calls_no_one_yet():
     )
     said = tracker.attribute("Thank you, Madam President. We welcome the report of Peru.", 3)
     assert [p.speaker for p in said] == [UNIDENTIFIED]
+
+
+def _after(lines: list[str], speakers: list[str] | None = None) -> list[tuple[str, bool]]:
+    """Speakers (and whether confirmed) of the last line, after Lesotho's statement and the lines before it."""
+    tracker = _tracker_after_lesotho(speakers)
+    for n, line in enumerate(lines[:-1]):
+        tracker.attribute(line, 2 + n)
+    return [(p.speaker, p.confirmed) for p in tracker.attribute(lines[-1], 2 + len(lines))]
+
+
+def test_remarks_about_the_room_or_absence_never_take_a_statement_from_its_speaker():
+    # wording in no labelled set, each once a way to credit the wrong State
+    statement = "Thank you, Madam President. We recommend that Peru fund legal aid."
+    assert _after(["Ghana, you have the floor, please activate your microphone.", statement]) == [("Ghana", True)]
+    said = _after(["We recommend that Peru ensure that military courts cannot hear cases involving civilians."])
+    assert said == [("Lesotho", True)]  # a statement's own words, not the chair's about the sound
+    greeting = "Thank you, Madam President, I hope my microphone is working now. We welcome the report of Peru."
+    assert _after(["I thank you.", greeting], ["Lesotho", "Liberia"]) == [("Liberia", False)]
+    late = "Before I give the floor back to Peru to respond, a delegation that is not inscribed has asked to speak."
+    assert _after([late, statement], ["Lesotho", "Liberia"]) == [(UNIDENTIFIED, True)]
+    away = "Libya is not present, we will come back to it. Next speaker please."
+    assert _after([away, statement], ["Lesotho", "Liberia", "Libya", "Malawi"]) == [("Liberia", False)]
+    said = _after(["Migrants from Libya are not present in the consultations, we regret."], ["Lesotho", "Libya"])
+    assert said == [("Lesotho", True)]  # a delegation speaking of absence
+
+
+def test_thanks_by_title_and_everyday_french_and_spanish_words_hand_over_nothing():
+    tracker = FloorTracker("Peru")
+    tracker.attribute("This morning we begin the review of Peru. Minister, you have the floor.", 0)
+    tracker.attribute("Thank you, Madam President. Peru presents its report.", 1)
+    assert speakers_of(tracker, "Thank you Mr. Minister, over to mow ritius.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Thank you, Madam President. We recommend a housing plan.", 3) == ["Mauritius"]
+    said = _after(["I give the floor to the State under review to respond.", "Thank you. On prisons, our law provides"])
+    assert said == [("Peru", True)]
+    said = _after(
+        [
+            "I give the floor to the State under review to respond.",
+            "Thank you, Madam President. On prisons, our law provides",
+            "Thank you. Thank you for these clarifications.",
+        ]
+    )
+    assert said == [("Chair", True)]
+    said = _after(
+        [
+            "Mexico, you have the floor.",
+            "Gracias señora presidenta. México saluda al Perú.",
+            "A continuación, dos recomendaciones.",
+        ]
+    )
+    assert said == [("Mexico", True)]
