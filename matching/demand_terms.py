@@ -43,8 +43,12 @@ class DemandTerms:
 @cache
 def _patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
+    # stance forms are whole words (the others start a word and match any ending: "ratif" in "ratification")
     return {
-        category: [(concept, re.compile(r"\b(?:" + "|".join(forms) + ")")) for concept, forms in concepts.items()]
+        category: [
+            (concept, re.compile(r"\b(?:" + "|".join(forms) + ")" + (r"\b" if category == "stance" else "")))
+            for concept, forms in concepts.items()
+        ]
         for category, concepts in raw.items()
         if not category.startswith("_")
     }
@@ -57,10 +61,13 @@ _TREATIES = ("iccpr", "icescr", "cat", "cedaw", "crc", "crpd", "cped", "cerd", "
 _TREATY = "(" + "|".join(_TREATIES) + ")"
 _PROTOCOL_ONLY = (  # a protocol or amendments asked for alone
     (re.compile(rf"\b{_TREATY} op2\b"), "op2"),
-    (re.compile(rf"\b{_TREATY} op\b|\bop {_TREATY}\b"), "op"),
+    (re.compile(rf"\b{_TREATY} op\b|\bop {_TREATY}\b|\boptional protocols? {_TREATY}\b"), "op"),
     (re.compile(rf"\bamendments? (?:to )?(?:the )?{_TREATY}\b"), "amendment"),
 )
-_PROTOCOL_TOO = re.compile(rf"\b{_TREATY} (?:and )?(?:its |the )?optional protocols?\b")  # "the CRPD and its OP"
+# "<treaty> optional protocol" once normalised: the treaty and its protocol when the words said were "and its
+# optional protocol", the protocol alone when they were "the ICESCR Optional Protocol"
+_TREATY_OPTIONAL_PROTOCOL = re.compile(rf"\b{_TREATY} optional protocols?\b")
+_AND_ITS_PROTOCOL = re.compile(r"\band (?:its|the|their) optional protocols?\b")
 _OWN_NAME = {"cat op": "opcat", "crc op": "crc_op", "iccpr op2": "iccpr_op2"}  # the vocabulary's names for them
 
 
@@ -69,18 +76,20 @@ def _concept(treaty: str, suffix: str = "") -> str:
     return _OWN_NAME.get(name, name.replace(" ", "_"))
 
 
-def _protocol_instruments(normalised: str, named: frozenset[str]) -> frozenset[str]:
+def _protocol_instruments(normalised: str, said: str, named: frozenset[str]) -> frozenset[str]:
     """The instruments named, with a treaty's protocol or amendments in place of the treaty where only they are."""
     added: set[str] = set()
     owners = {base.split()[0] for base, own in _OWN_NAME.items() if own in named}
     rest = normalised
-    for pattern, suffix in _PROTOCOL_ONLY:
+    patterns = [*_PROTOCOL_ONLY, *(() if _AND_ITS_PROTOCOL.search(said) else ((_TREATY_OPTIONAL_PROTOCOL, "op"),))]
+    for pattern, suffix in patterns:
         for match in pattern.finditer(normalised):
             treaty = next(g for g in match.groups() if g)
             added.add(_concept(treaty, suffix))
             owners.add(treaty)
         rest = pattern.sub(" ", rest)
-    added.update(_concept(next(g for g in m.groups() if g), "op") for m in _PROTOCOL_TOO.finditer(normalised))
+    if _AND_ITS_PROTOCOL.search(said):
+        added.update(_concept(m.group(1), "op") for m in _TREATY_OPTIONAL_PROTOCOL.finditer(normalised))
     dropped = {_concept(t) for t in owners if not re.search(rf"\b{t}\b", rest)}  # named only as an owner
     return (named - dropped) | added
 
@@ -88,7 +97,8 @@ def _protocol_instruments(normalised: str, named: frozenset[str]) -> frozenset[s
 # A State's own record told as a fact, not asked of anyone: "Mongolia abolished capital punishment in 2017", "In
 # Canada, gender identity has been a protected ground since 2017". Any State's, the one under review included.
 _DONE = (
-    r"(?:has |have |had )?(?:already |recently |also )?(?:abolished|adopted|ratified|acceded|established|introduced|"
+    r"(?:has |have |had )?(?:(?:already|recently|also|successfully|finally) )*(?:abolished|adopted|ratified|acceded|"
+    r"established|introduced|"
     r"enacted|passed|created|launched|set up|legali[sz]ed|decriminali[sz]ed|amended|signed|joined|lifted|reduced|"
     r"achieved|built|extended|expanded|ended|withdrawn|withdrew)\b"
 )
@@ -96,9 +106,11 @@ _DONE = (
 
 @cache
 def _told_as_done() -> re.Pattern[str]:
-    from uprwatch.matching.gazetteer import fold, gazetteer  # the States' names, read once
+    from uprwatch.matching.gazetteer import gazetteer  # the States' names, read once
 
-    names = sorted({fold(f) for s in gazetteer().states for f in (s.name, s.display, *s.aliases) if not f.isupper()})
+    # folded as the text is ("côte d'ivoire", "lao people's democratic republic")
+    forms = (f for s in gazetteer().states for f in (s.name, s.display, *s.aliases) if not f.isupper())
+    names = sorted({re.sub(r"^the ", "", fold_text(f)) for f in forms})
     state = "(?:the )?(?:" + "|".join(re.escape(n) for n in names if n) + ")"
     return re.compile(
         rf"^(?:in (?:19|20)\d\d,? )?(?:{state}|my country|our country) {_DONE}"
@@ -111,18 +123,22 @@ def demand_terms(text: str) -> DemandTerms:
     """The concepts named in `text` (a corpus item's text or a spoken sentence)."""
     # folded for the words as said, normalised for the short forms of treaty and body names
     normalised = normalise(text)
-    folded = f"{fold_text(text)} | {normalised}"
+    said = fold_text(text)
+    folded = f"{said} | {normalised}"
+    # the stance is read in the words as said: normalising drops the "which" and "that" its patterns look behind at
     found = {
-        category: frozenset(concept for concept, pattern in patterns if pattern.search(folded))
+        category: frozenset(
+            concept for concept, pattern in patterns if pattern.search(said if category == "stance" else folded)
+        )
         for category, patterns in _patterns().items()
     }
     # a question mark is the plainest sign of a question, and folding drops it
     asked = {"question"} if text.rstrip().endswith("?") else set()
-    if _told_as_done().search(fold_text(text)):
+    if _told_as_done().search(said):
         asked.add("own_practice")
     return DemandTerms(
         topics=frozenset(f"{c}:{k}" for c in TOPICS for k in found[c]),
-        instruments=_protocol_instruments(normalised, found["instrument"]),
+        instruments=_protocol_instruments(normalised, said, found["instrument"]),
         actions=found["action"],
         stance=found["stance"] | asked,
     )

@@ -111,7 +111,7 @@ def _blocks_model(w: dict[str, np.ndarray], layers: int, heads: int) -> bytes:
         g.weights,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])  # 20: Gelu with tanh
-    model.ir_version = 9  # the newest onnxruntime 1.20 and later read
+    model.ir_version = 9  # an IR version every onnxruntime from 1.17 on reads
     return model.SerializeToString()
 
 

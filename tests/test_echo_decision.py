@@ -49,6 +49,10 @@ def test_a_protocol_or_amendments_asked_for_alone_are_not_the_treaty():
     both = demand_terms("Become a party to the ICESCR and its Optional Protocol")
     assert protocol.names_other_instruments_than(treaty) and treaty.names_other_instruments_than(protocol)
     assert not both.names_other_instruments_than(protocol) and not both.names_other_instruments_than(treaty)
+    alone = demand_terms("Ratify the ICESCR Optional Protocol")  # no "and its": the protocol alone
+    assert alone.names_other_instruments_than(treaty)
+    of_the = demand_terms("Become a party to the optional protocol of the ICESCR")
+    assert of_the.names_other_instruments_than(treaty) and not of_the.names_other_instruments_than(protocol)
     aggression = demand_terms("Ratify the amendments to the Rome Statute on the crime of aggression")
     assert aggression.names_other_instruments_than(demand_terms("Join the International Criminal Court"))
 
@@ -63,6 +67,7 @@ ASKS_NOTHING = [
     "My delegation urges the international community to fund the refugee response.",
     "Uruguay legalised same-sex marriage in 2013.",
     "In Portugal, the use of all drugs has been decriminalised since 2001.",
+    "Côte d'Ivoire has also recently abolished the death penalty.",
 ]
 ASKS = [
     "We welcome the new plan and recommend that the Government fund it fully.",
@@ -70,6 +75,11 @@ ASKS = [
     "Fiji would like to see the age of criminal responsibility raised.",
     "Has the Government considered an independent police complaints body? We encourage it to set one up.",
     "Extend a standing invitation to the special rapporteurs.",
+    "Adopt a law that recognizes the collective land rights of indigenous peoples.",
+    "Encourage business enterprises to carry out human rights due diligence.",
+    "Guarantee fair trials where juveniles are concerned.",
+    "When reforming the asylum system, pay special attention to children.",
+    "Share the experience with interested countries.",
     "In Peru, guarantee access to clean water for every rural school.",
     "have prompt access to a lawyer from the first hour of detention",
 ]
