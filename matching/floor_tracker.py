@@ -61,7 +61,7 @@ HANDOVER_MAX_WORDS = 14
 # hand-over is heard: a delegation never continues across a chair remark.
 _PROCEDURE = re.compile(
     r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
-    r"concluding|remarks|proceed|go ahead|speaking time)\b",
+    r"concluding|remarks|proceed|go ahead|speaking time|(?:colleagues|friends) (?:from|of))\b",
     re.I,
 )
 # Words that hand the floor on, whether or not a name follows.
@@ -76,7 +76,9 @@ _HANDING_ON = (
 # Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
 # "returned to", "it is the turn of" someone) that are no hand-over alone.
 _HANDOVER_WORDS = re.compile(
-    rf"\b(?:{_HANDING_ON}|floor|then|please|(?:return|come back) to|turn of|you have|you may|la parole|la palabra)\b",
+    rf"\b(?:{_HANDING_ON}|floor|then|please|(?:return|come back) to|turn of|you have|you may|la parole|la palabra|"
+    # the chair naming a delegation by those it speaks for: "our colleagues from Ljubljana", "friends from the Pacific"
+    r"(?:colleagues|friends) (?:from|of))\b",
     re.I,
 )
 # The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
@@ -254,7 +256,10 @@ _ROOM_TROUBLE = re.compile(
     r"(?:can ?not|can't|could not|couldn't) hear (?:you|me|the speaker|the delegate|anything)|"
     r"(?:your|the) microphone|the technicians|"
     r"technical (?:problem|issue|difficult\w*)|clock (?:has been |is |will be )?(?:stopped|reset)|"
-    r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works again|"
+    r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works (?:now|again)|"
+    # in French and Spanish: "un problème technique avec les micros", "on n'entend pas", "el micrófono"
+    r"probl[eè]me technique|problema t[eé]cnico|(?:les|des) micros|(?:el|los|su) micr[oó]fonos?|"
+    r"on n'entend pas|no (?:se )?(?:le )?(?:escucha|oye)|les interpr[eè]tes|los int[eé]rpretes|"
     r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
     re.I,
 )

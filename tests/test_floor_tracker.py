@@ -731,3 +731,13 @@ def test_thanks_by_title_and_everyday_french_and_spanish_words_hand_over_nothing
         ]
     )
     assert said == [("Mexico", True)]
+
+
+def test_the_chair_calling_our_colleagues_from_somewhere_is_the_chair():
+    # wording in no labelled set: the chair's words, so what follows is at most a guess that Lesotho goes on
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, "Thank you. Our friends from the Caribbean.", 2) == ["Chair"]
+    said = tracker.attribute("To begin, we recommend that Peru fund legal aid.", 3)
+    assert not any(p.speaker == "Lesotho" and p.confirmed for p in said)
+    said = _after(["Pardon, un problème technique avec les micros.", "C'est réglé, merci. Allez-y."])
+    assert [s for s, _ in said] == ["Chair"]
