@@ -260,6 +260,7 @@ _ROOM_TROUBLE = re.compile(
     # in French and Spanish: "un problème technique avec les micros", "on n'entend pas", "el micrófono"
     r"probl[eè]me technique|problema t[eé]cnico|(?:les|des) micros|(?:el|los|su) micr[oó]fonos?|"
     r"on n'entend pas|no (?:se )?(?:le )?(?:escucha|oye)|les interpr[eè]tes|los int[eé]rpretes|"
+    r"c'est r[eé]gl[eé]|[cç]a (?:marche|fonctionne) (?:maintenant|de nouveau)|ya (?:funciona|se escucha)|"
     r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
     re.I,
 )
