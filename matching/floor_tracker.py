@@ -71,7 +71,8 @@ _HANDING_ON = (
     # in French and Spanish, as heard or folded, in forms a statement does not use: "s'il vous plaît", "allez-y",
     # "c'est à vous", "au tour de", "la délégation suivante", "je passe la parole", "adelante"
     r"s'il vous pla[iî]t|allez-y|c'est [aà] vous|au tour d|d[eé]l[eé]gation suivante|orateur suivant|"
-    r"je passe (?:la parole|donc|[aà])|adelante|siguiente delegaci[oó]n"
+    r"je passe (?:la parole|donc|[aà])|adelante|siguiente delegaci[oó]n|(?:micr[oó]fono|palabra) es suy[oa]|"
+    r"(?:micro|parole) est [aà] vous"
 )
 # Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
 # "returned to", "it is the turn of" someone) that are no hand-over alone.
@@ -225,7 +226,8 @@ _FLOOR_WORDS = re.compile(
 )
 _CHAIR_ONLY = re.compile(
     r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
-    r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates)",
+    r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates|"
+    r"buenos d[ií]as|buenas tardes|bonjour|declaro abiert[ao]|je d[ée]clare ouvert)",
     re.I,
 )
 # The chair asking the speaker to finish or to slow down: a remark inside a statement that hands over nothing (not
@@ -258,7 +260,7 @@ _ROOM_TROUBLE = re.compile(
     r"technical (?:problem|issue|difficult\w*)|clock (?:has been |is |will be )?(?:stopped|reset)|"
     r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works (?:now|again)|"
     # in French and Spanish: "un problème technique avec les micros", "on n'entend pas", "el micrófono"
-    r"probl[eè]me technique|problema t[eé]cnico|(?:les|des) micros|(?:el|los|su) micr[oó]fonos?|"
+    r"probl[eè]me technique|problema t[eé]cnico|(?:les|des) micros|(?:el|los|su) micr[oó]fonos? (?:no|est[aá] apagado)|"
     r"on n'entend pas|no (?:se )?(?:le )?(?:escucha|oye)|les interpr[eè]tes|los int[eé]rpretes|"
     r"c'est r[eé]gl[eé]|[cç]a (?:marche|fonctionne) (?:maintenant|de nouveau)|ya (?:funciona|se escucha)|"
     r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
@@ -587,8 +589,8 @@ class FloorTracker:
             and self.current.role == "chair"
         ):
             return
-        if state is None and not self._spoken and self._opening_heard:
-            state, sure = self.sur, True
+        if (state is None or not sure) and not self._spoken and self._opening_heard:
+            state, sure = self.sur, True  # a list's guess, too: the list starts after the presentation
         cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
         trouble = self._trouble or (chair_words and cut is self.current and bool(_ROOM_TROUBLE.search(self._heard)))
         if trouble and cut is not None and self._hands_back(state, sure):

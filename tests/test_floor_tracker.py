@@ -741,3 +741,18 @@ def test_the_chair_calling_our_colleagues_from_somewhere_is_the_chair():
     assert not any(p.speaker == "Lesotho" and p.confirmed for p in said)
     said = _after(["Pardon, un problème technique avec les micros.", "C'est réglé, merci. Allez-y."])
     assert [s for s, _ in said] == ["Chair"]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Good morning. Excellency, welcome to Geneva, the floor is yours.",
+        "Buenos días, declaro abierta la sesión. Señor ministro, el micrófono es suyo.",
+    ],
+)
+def test_after_the_opening_the_first_nameless_hand_over_is_the_presentation_not_the_list(opening):
+    # wording in no labelled set: the list starts after the State under review has presented its report
+    tracker = FloorTracker("Peru", ["Malawi", "Mali"])
+    tracker.attribute(opening, 0)
+    said = tracker.attribute("Muchas gracias señor presidente. Es un honor presentar el informe nacional.", 1)
+    assert [p.speaker for p in said] == ["Peru"]
