@@ -215,9 +215,11 @@ _RESUMES = re.compile(
 )
 # A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
 # it means a new statement has begun and the chair's hand-over was missed.
-_GREETS_CHAIR = re.compile(rf"^{_THANKS_WORDS},? {_CHAIR_TITLE}\b", re.I)
+# After thanks, the bare title is the chair too: "gracias presidente", "merci président", "thank you president"
+_THANKS_TO_CHAIR = rf"{_THANKS_WORDS},? (?:{_CHAIR_TITLE}|(?:vice[- ]?)?pr[eé]sident[ea]?)"
+_GREETS_CHAIR = re.compile(rf"^{_THANKS_TO_CHAIR}\b", re.I)
 # How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
-_ADDRESSES_CHAIR = re.compile(rf"^(?:{_THANKS_WORDS},? )?{_CHAIR_TITLE}\b", re.I)
+_ADDRESSES_CHAIR = re.compile(rf"^(?:{_THANKS_TO_CHAIR}|{_CHAIR_TITLE})\b", re.I)
 _DELEGATION_OPENS = re.compile(
     r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government)|" + _ACTIONS + r")\b", re.I
 )

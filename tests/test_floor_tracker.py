@@ -756,3 +756,11 @@ def test_after_the_opening_the_first_nameless_hand_over_is_the_presentation_not_
     tracker.attribute(opening, 0)
     said = tracker.attribute("Muchas gracias señor presidente. Es un honor presentar el informe nacional.", 1)
     assert [p.speaker for p in said] == ["Peru"]
+
+
+def test_thanks_to_the_bare_title_open_a_new_statement():
+    # wording in no labelled set: "gracias presidente" greets the chair as "gracias señor presidente" does
+    said = _after(
+        ["Gracias presidente. Saludamos al Perú y recomendamos fortalecer la defensoría."], ["Lesotho", "Libya"]
+    )
+    assert said == [("Libya", False)]
