@@ -29,15 +29,20 @@ needs_shared = pytest.mark.needs_shared
 
 # Files that take longest (Whisper over whole sessions, real-time streams) are handed to the workers first, so that
 # `--dist loadfile` does not start one of them last while the other workers stand idle.
-LONG_FILES = (
+LONG_FILES = (  # longest first, as measured
     "test_demo_e2e.py",
-    "test_serve.py",
     "test_hls_source.py",
+    "test_serve.py",
     "test_telegram_bot.py",
     "test_translation.py",
     "test_telegram_delivery.py",
     "test_live_edge.py",
     "test_live_replay_e2e.py",
+    "test_catch_up.py",
+    "test_unwebtv.py",
+    "test_corpus_importers.py",
+    "test_serve_faults.py",
+    "test_cli.py",
 )
 
 
