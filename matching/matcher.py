@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +35,7 @@ MIN_WINDOW_WORDS = 2
 SEMANTIC_CANDIDATES = 5  # nearest items by meaning weighed by the echo model, beside the best by wording
 MARGIN_FIELD = 20  # items looked at to find the best one outside a candidate's group
 LEXICAL_FLOOR = 40.0  # wording candidates below this similarity add nothing the meaning stage does not find
+QUERY_TIMES_KEPT = 100_000  # window timings kept for statistics: a long session's worth, then the oldest go
 DELEGATION_KINDS = ("recommendation", "advance_question")
 ANSWER_KINDS = ("advance_question",)
 
@@ -94,7 +96,8 @@ class Matcher:
         self.build_seconds = time.perf_counter() - started
         self.items = items
         self.min_score = min_score
-        self.query_ms: list[float] = []  # time per window searched, for --stats and benchmarks
+        # time per window searched, for --stats and benchmarks; the latest only, so a day-long session holds no more
+        self.query_ms: deque[float] = deque(maxlen=QUERY_TIMES_KEPT)
         self._item_terms: dict[int, DemandTerms] = {}
 
     def candidates(

@@ -1,4 +1,5 @@
 import pytest
+from uprwatch.matching.corpus import CorpusItem
 from uprwatch.matching.corpus_loader import load_corpus
 from uprwatch.matching.keywords import KeywordWatch
 from uprwatch.matching.matcher import Matcher, windows
@@ -72,3 +73,15 @@ def test_demo_script_statements_match_their_expected_sample_items():
         found = [m.ref for m in matcher.match_text(turn["text"], answering=answering)]
         found += [h.term for h in watch.find(turn["text"])]
         assert sorted(found) == sorted(turn["expect"]), turn["text"]
+
+
+def test_window_timings_are_kept_for_the_latest_windows_only(monkeypatch):
+    # a day-long session must not grow the matcher without end
+    from uprwatch.matching import matcher as matcher_module
+
+    monkeypatch.setattr(matcher_module, "QUERY_TIMES_KEPT", 3)
+    items = [CorpusItem("1", "recommendation", "Abolish the death penalty for all crimes", ("Iceland",))]
+    matcher = matcher_module.Matcher(items, semantic=False)
+    for _ in range(5):
+        matcher.match_text("Abolish the death penalty for all crimes. Release all defenders now.")
+    assert len(matcher.query_ms) == 3
