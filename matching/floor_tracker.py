@@ -59,9 +59,13 @@ HANDOVER_MAX_WORDS = 14
 # Words of running a meeting. With shortness, the absence of a delegation's words, an utterance's opening and a
 # statement just closed ("I thank you."), they are evidence that the chair has taken the floor back even when no
 # hand-over is heard: a delegation never continues across a chair remark.
+# The chair naming a delegation by those it speaks for: "our colleagues from Ljubljana", "friends from the Pacific".
+_NAMED_BY_ITS_PEOPLE = r"(?:colleagues|friends) (?:from|of)"
+# The Council's languages, which name its interpretation channels.
+_LANGUAGES = r"english|french|spanish|arabic|russian|chinese"
 _PROCEDURE = re.compile(
     r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
-    r"concluding|remarks|proceed|go ahead|speaking time|(?:colleagues|friends) (?:from|of))\b",
+    rf"concluding|remarks|proceed|go ahead|speaking time|{_NAMED_BY_ITS_PEOPLE})\b",
     re.I,
 )
 # Words that hand the floor on, whether or not a name follows.
@@ -78,8 +82,7 @@ _HANDING_ON = (
 # "returned to", "it is the turn of" someone) that are no hand-over alone.
 _HANDOVER_WORDS = re.compile(
     rf"\b(?:{_HANDING_ON}|floor|then|please|(?:return|come back) to|turn of|you have|you may|la parole|la palabra|"
-    # the chair naming a delegation by those it speaks for: "our colleagues from Ljubljana", "friends from the Pacific"
-    r"(?:colleagues|friends) (?:from|of))\b",
+    rf"{_NAMED_BY_ITS_PEOPLE})\b",
     re.I,
 )
 # The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
@@ -253,7 +256,7 @@ _ROOM_TROUBLE = re.compile(
     # restrictive interpretation is applied", "military courts cannot hear cases"
     r"\b(?:sorry to interrupt|(?:the|our) interpreters (?:are|is|can|cannot|can't|have|ask\w*|tell)|"
     r"for the interpreters|interpreters'? booth|the interpretation (?:is|has) (?:not|back|stopped|gone|restored)|"
-    r"interpretation booth|(?:english|french|spanish|arabic|russian|chinese|interpretation|floor|audio) channel|"
+    rf"interpretation booth|(?:{_LANGUAGES}|interpretation|floor|audio) channel|"
     r"(?:lost the|no) sound|no interpretation|(?:the )?sound (?:is|has|isn't) (?:not|gone|back|cut|working)|"
     r"(?:channel|microphone|interpretation) (?:is|isn't) (?:not )?working|"
     r"(?:we|they|i|interpreters) (?:can ?not|can't|could not|couldn't) hear|"
@@ -270,8 +273,7 @@ _ROOM_TROUBLE = re.compile(
 )
 # A language named for the room's channels, not a State: "the Spanish channel", "interpretation into French".
 _LANGUAGE_OF_ROOM = re.compile(
-    r"\b(?:english|french|spanish|arabic|russian|chinese)(?= (?:channel|interpretation|booth|interpreters?)\b)|"
-    r"\binto (?:english|french|spanish|arabic|russian|chinese)\b",
+    rf"\b(?:{_LANGUAGES})(?= (?:channel|interpretation|booth|interpreters?)\b)|\binto (?:{_LANGUAGES})\b",
     re.I,
 )
 # The chair breaking into a statement: "Excuse me, distinguished delegate", "Sorry, Excellency".
@@ -379,7 +381,6 @@ class FloorTracker:
         self._cut_short = False  # that statement had not ended ("I thank you") when the chair spoke
         self._trouble = False  # the chair cut into it over the room (`_ROOM_TROUBLE`), not to end it
         self._heard = ""  # the sentence being attributed
-        self._absentee: State | None = None  # the last delegation the chair found absent
         self._away: set[State] = set()  # listed delegations found absent before their turn
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
@@ -450,14 +451,14 @@ class FloorTracker:
                 return True, self.sur, True
         if paced and not _spelt(folded):
             return False, None, False
-        addressed = fold(_THANKED.sub("", sentence.strip()))  # whom the sentence speaks to, past its thanks
-        sentence = _COURTESY.sub("", sentence.strip())
+        original, sentence = sentence.strip(), _COURTESY.sub("", sentence.strip())
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if not m:
                 continue
             spelt = _spelt(folded)
-            if _MINISTER.search(addressed) and not spelt:
+            # whom the sentence speaks to, past its thanks ("Thank you, Minister. …" does not call the minister)
+            if not spelt and _MINISTER.search(fold(_THANKED.sub("", original))):
                 return True, self.sur, True  # "Minister, over to you." (not "Thank you, Minister. <next>, please.")
             state, sure = self._named(m.group("x"))
             if state is None and spelt:
@@ -636,12 +637,13 @@ class FloorTracker:
         if resumed is not None:
             self._pending = None
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
-        absent = self._absent(sentence, opens_utterance)
+        absent = self._absent(sentence)
         if absent is not None:
             # "Sierra Leone is not in the room, we move on: South Africa, go." — the words after it may call the next
-            rest = sentence[absent:]
+            end, absentee = absent
+            rest = sentence[end:]
             announced, state, sure = self._announcement(rest, False, False) if rest.strip() else (False, None, False)
-            if announced and state != self._absentee:  # "… of Liberia, we will come back to it" calls no one
+            if announced and state != absentee:  # "… of Liberia, we will come back to it" calls no one
                 self._hand_over(state, sure)
             return self._chair(start)
         paced = _PACE.search(sentence) is not None
@@ -688,9 +690,9 @@ class FloorTracker:
             self._confirm()
         return self.current.speaker, self.current.role, None
 
-    def _absent(self, sentence: str, opens_utterance: bool) -> int | None:
-        """Where a sentence of the chair saying the called (or next listed) delegation is absent ends that remark,
-        once the delegation is marked absent and the list moved past it; None for any other sentence."""
+    def _absent(self, sentence: str) -> tuple[int, State] | None:
+        """Where a sentence of the chair saying the called (or a listed) delegation is absent ends that remark, and
+        which delegation, once it is marked absent; None for any other sentence."""
         found = _ABSENT.search(sentence)
         if found is None or self.current is None or self.current.role != "chair":
             return None  # a delegation may speak of people who are absent; only the chair's words count
@@ -700,7 +702,6 @@ class FloorTracker:
         who = called if called in named or not named else next((s for s in named if s in ahead), None)
         if who is None:
             return None
-        self._absentee = who
         if self._pending == who:
             self._pending = None
         if who == self._expected_next() and who in ahead:
@@ -709,7 +710,7 @@ class FloorTracker:
             self._away.add(who)  # further down the list: skipped when its turn comes, until it speaks
         if self._followed == who:
             self._followed = None
-        return found.end()
+        return found.end(), who
 
     @staticmethod
     def _thanks_the_speaker(sentence: str) -> bool:
