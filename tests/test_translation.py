@@ -21,6 +21,7 @@ from uprwatch.transcribe.whisper_engine import FloorLanguage, WhisperEngine, flo
 from tests.conftest import SAMPLES, load_jsonl, run_cli
 
 FRENCH = Path(__file__).parent / "fixtures" / "french-floor.ogg"  # scripts/make_french_sample.py
+FRENCH_CHAIR = Path(__file__).parent / "fixtures" / "french-chair.ogg"  # its first turn alone
 
 
 def speech(path: Path) -> list[SpeechChunk]:
@@ -28,10 +29,10 @@ def speech(path: Path) -> list[SpeechChunk]:
     return [p for c in decode_file(path) for p in seg.feed(c)] + seg.flush()
 
 
-def session_file(tmp_path: Path, extra: str) -> Path:
+def session_file(tmp_path: Path, extra: str, source: Path = FRENCH) -> Path:
     path = tmp_path / "fr.toml"
     path.write_text(
-        f'[session]\nid = "fr"\nstate_under_review = "China"\nsource = "{FRENCH}"\nlanguage = "floor"\n'
+        f'[session]\nid = "fr"\nstate_under_review = "China"\nsource = "{source}"\nlanguage = "floor"\n'
         f'[corpus]\nrecommendations = ["{SAMPLES / "sample-corpus.jsonl"}"]\n'
         f"[transcription]\n{extra}\n"
     )
@@ -81,7 +82,8 @@ def test_unknown_floor_languages_are_refused(tmp_path):
 
 
 def test_replay_marks_translated_words_and_keeps_the_language(tmp_path):
-    path = session_file(tmp_path, 'translate = true\nfloor_languages = ["fr"]')
+    # one short chunk: France's longer statement sends base through every temperature fallback when translated
+    path = session_file(tmp_path, 'translate = true\nfloor_languages = ["fr"]', FRENCH_CHAIR)
     events = tmp_path / "events.jsonl"
     db = f"sqlite:///{tmp_path / 'fr.db'}"
     result = run_cli("replay", "--session", str(path), "--events", str(events), "--db", db)
