@@ -40,6 +40,7 @@ _ANNOUNCE = [
 ]
 # Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
 # State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
+# "thanks" is a delegation's verb after its subject ("Norway thanks Peru"), the chair's courtesy when it opens.
 # What is asked of the State under review: the action verbs recommendations are made of (not a modal: the chair
 # also says what "should" be done).
 _ACTIONS = (
@@ -48,7 +49,7 @@ _ACTIONS = (
 )
 _DELEGATION_CUES = re.compile(
     r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
-    r"support\w*|applaud\w*|laud\w*|prais\w*|thanks|report|efforts?|" + _ACTIONS + r")\b",
+    r"support\w*|applaud\w*|laud\w*|prais\w*|(?<=\w )thanks|report|efforts?|" + _ACTIONS + r")\b",
     re.I,
 )
 # A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
@@ -312,8 +313,8 @@ _THANKS_FOR_IT = re.compile(
 _SENTENCE = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
     # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
-    # chair inside a sentence start a new one ("… you have the floor thank you madam vice president lithuania …")
-    rf"|(?<=\w)(?<!\bmuchas)\s+(?={_THANKS_WORDS},? {_CHAIR_TITLE}\b)",  # not inside "muchas gracias"
+    # chair, by title or bare ("… adelante por favor muchas gracias presidente …"), inside a sentence start a new one
+    rf"|(?<=\w)(?<!\bmuchas)\s+(?={_THANKS_TO_CHAIR}\b)",  # not inside "muchas gracias"
     re.I,
 )
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."

@@ -764,3 +764,12 @@ def test_thanks_to_the_bare_title_open_a_new_statement():
         ["Gracias presidente. Saludamos al Perú y recomendamos fortalecer la defensoría."], ["Lesotho", "Libya"]
     )
     assert said == [("Libya", False)]
+
+
+def test_a_handover_run_into_a_statement_that_thanks_the_bare_title_is_split_there():
+    # wording in no labelled set: the recogniser joined the chair's call to the statement, which greets "président"
+    tracker = _tracker_after_lesotho()
+    said = tracker.attribute("merci la namibie à vous la parole merci président la namibie salue le pérou", 2)
+    assert [p.speaker for p in said] == ["Chair", "Namibia"]
+    said = tracker.attribute("thanks namibia now nepal go ahead thank you president nepal welcomes peru", 3)
+    assert [p.speaker for p in said] == ["Chair", "Nepal"]
