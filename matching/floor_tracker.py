@@ -109,6 +109,17 @@ _LEAD_IN = re.compile(
     r"|^(?:(?:a |au |aux |al )?(?:la |el |l )?(?:distinguee? |distinguido |distinguida )?(?:delegation|delegacion|"
     r"representant\w*|ambassad\w*|embajador\w*)s? (?:de la |de l |du |des |de |del )?)+",
 )
+# A person called by title and name, not by the State they speak for ("the floor to Ambassador Abdel Rahman", "my
+# colleague Dr Ortiz"): the name is a person's, never heard as a State by sound. Matched on folded words.
+_PERSON_TITLE = (
+    r"(?:(?:my|our) (?:colleague|deputy) )?(?:(?:his|her) excellency |the )?(?:deputy |vice[- ])?"
+    r"(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|senator|colleague)\b"
+    r"(?!,? (?:of|on|from|for|de|du|del|des|d)\b)(?= \w)"
+)
+_PERSON = re.compile(rf"^{_PERSON_TITLE}(?: [\w'-]+){{1,3}}$")  # a name is one to three words
+# The head of the State under review's delegation passing the floor to a member of it, within its own utterance
+# ("… on women I give the floor to Ambassador Abdel Rahman"): the State under review goes on speaking.
+_WITHIN_DELEGATION = re.compile(rf"\b(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al) {_PERSON_TITLE}")
 # Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
 # ("please" and Palau, "go ahead"); matched on folded words.
 _NOT_A_NAME = re.compile(
@@ -385,6 +396,7 @@ class FloorTracker:
         self._away: set[State] = set()  # listed delegations found absent before their turn
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
+        self._passed_within = False  # the State under review's last words passed the floor to one of its own
 
     # -- naming -------------------------------------------------------------------------------------
 
@@ -426,7 +438,7 @@ class FloorTracker:
         named_later = gazetteer().states_in(folded, sound_words=0)  # "the Minister, head of the delegation of X"
         if len(named_later) == 1:
             return named_later[0], True
-        if not words:
+        if not words or _PERSON.match(fold(_CUT_AFTER.split(phrase, 1)[0]).strip()):
             return None, False  # "Excellency, you have the floor": a hand-over that names nobody
         named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
         return self._with_list(named[-1] if named else None, words)
@@ -647,6 +659,13 @@ class FloorTracker:
             if announced and state != absentee:  # "… of Liberia, we will come back to it" calls no one
                 self._hand_over(state, sure)
             return self._chair(start)
+        passed_within, self._passed_within = self._passed_within, False
+        if self.current is not None and self.current.role == "state_under_review":
+            if not opens_utterance and _WITHIN_DELEGATION.search(fold(sentence)):
+                self._passed_within = True
+                return self.current.speaker, self.current.role, None
+            if passed_within and opens_utterance and _THANKED.match(sentence.strip()):
+                return self.current.speaker, self.current.role, None  # "Thank you, Excellency." from that colleague
         paced = _PACE.search(sentence) is not None
         announced, state, sure = self._announcement(sentence, opens_utterance, paced)
         if announced:

@@ -773,3 +773,24 @@ def test_a_handover_run_into_a_statement_that_thanks_the_bare_title_is_split_the
     assert [p.speaker for p in said] == ["Chair", "Namibia"]
     said = tracker.attribute("thanks namibia now nepal go ahead thank you president nepal welcomes peru", 3)
     assert [p.speaker for p in said] == ["Chair", "Nepal"]
+
+
+def test_a_person_called_by_title_and_name_is_never_a_state_heard_by_sound():
+    # wording in no labelled set: "Ramona" and "Ghani" sound like Romania and Ghana, but follow a person's title
+    for call in ("I now give the floor to Doctor Ramona Diaz.", "The floor goes to Ambassador Ghani."):
+        assert _after([call, "Thank you, Madam President. We welcome Peru."]) == [(UNIDENTIFIED, True)]
+    assert _after(["I give the floor to the Ambassador of Mali.", "Thank you. We welcome Peru."]) == [("Mali", True)]
+
+
+def test_the_state_under_review_passing_the_floor_to_a_member_of_its_delegation_goes_on_speaking():
+    # wording in no labelled set
+    tracker = FloorTracker("Peru")
+    tracker.attribute("Good morning. The Working Group is in session. Minister, you have the floor.", 0)
+    said = tracker.attribute(
+        "Thank you, Madam President. Peru is proud of its record. On health I pass the floor to Doctor Ruiz.", 1
+    )
+    assert [p.speaker for p in said] == ["Peru"]
+    said = tracker.attribute("Thank you, Minister. Our clinics now reach every district of the Amazon.", 2)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
+    tracker.attribute("Thank you, Excellency. We now begin the interactive dialogue. Chile, you have the floor.", 3)
+    assert speakers_of(tracker, "Thank you, Madam President. Chile welcomes Peru.", 4) == ["Chile"]
