@@ -609,7 +609,7 @@ class FloorTracker:
             state, sure = self.sur, True  # a list's guess, too: the list starts after the presentation
         cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
         trouble = self._trouble or (chair_words and cut is self.current and bool(_ROOM_TROUBLE.search(self._heard)))
-        if trouble and cut is not None and self._hands_back(state, sure):
+        if trouble and cut is not None and self._hands_back(state, sure, cut):
             # a nameless "please go ahead" after the chair cut in over the room gives the floor back, unconfirmed
             resumed = gazetteer().exact(cut.speaker)
             if resumed is not None:
@@ -618,13 +618,14 @@ class FloorTracker:
         self._pending = state or self._expected_next() or UNIDENTIFIED
         self._pending_sure = sure and state is not None
 
-    def _hands_back(self, state: State | None, sure: bool) -> bool:
-        """Whether the chair's hand-over gives the floor back to the speaker it cut: it names no one (a list's guess
-        is no name), calls no "next" speaker, and the chair did not cut for time."""
+    def _hands_back(self, state: State | None, sure: bool, cut: Turn) -> bool:
+        """Whether the chair's hand-over gives the floor back to the speaker it cut: it names no one else (a list's
+        guess is no name; "pack is done, please continue" names the cut Pakistan), calls no "next" speaker, and the
+        chair did not cut for time."""
         heard = self._heard
         if (state is not None and sure) or _TIME_UP.search(heard) or _NEXT_ONE.search(heard):
             return False
-        return not gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS)
+        return all(s.display == cut.speaker for s in gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS))
 
     def _confirm(self) -> None:
         if self.current is not None and not self.current.confirmed:

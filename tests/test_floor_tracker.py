@@ -794,3 +794,13 @@ def test_the_state_under_review_passing_the_floor_to_a_member_of_its_delegation_
     assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
     tracker.attribute("Thank you, Excellency. We now begin the interactive dialogue. Chile, you have the floor.", 3)
     assert speakers_of(tracker, "Thank you, Madam President. Chile welcomes Peru.", 4) == ["Chile"]
+
+
+def test_after_a_cut_over_the_room_the_chair_handing_back_by_a_misheard_name_does_not_advance_the_list():
+    # wording in no labelled set: "packet stan" is the interrupted Pakistan, not a reason to call Panama, listed next
+    tracker = FloorTracker("Peru", ["Pakistan", "Panama"])
+    tracker.attribute("I give the floor to Pakistan.", 0)
+    tracker.attribute("Thank you, Madam President. Pakistan welcomes Peru and its report.", 1)
+    tracker.attribute("Sorry to interrupt, the interpreters cannot hear the speaker. packet stan, please continue.", 2)
+    said = tracker.attribute("Thank you. We recommend that Peru fund legal aid in every province.", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Pakistan", False)]
