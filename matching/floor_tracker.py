@@ -283,6 +283,14 @@ _ROOM_TROUBLE = re.compile(
     r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
     re.I,
 )
+# The chair asking the speaker to say something again: the answer is that speaker's, with no hand-over between.
+_ASKS_AGAIN = re.compile(
+    r"\b(?:(?:could|would|can|may) (?:i ask )?you (?:please )?(?:to )?(?:kindly )?(?:repeat|say (?:it|that) again)|"
+    r"(?:please|kindly) repeat|repeat (?:it|that|your \w+),? (?:please|slowly)|"
+    r"(?:pourriez|pouvez)-vous r[ée]p[ée]ter|(?:veuillez|merci de) r[ée]p[ée]ter|"
+    r"(?:puede|podr[ií]a|le ruego) (?:usted )?repetir)\b",
+    re.I,
+)
 # A language named for the room's channels, not a State: "the Spanish channel", "interpretation into French".
 _LANGUAGE_OF_ROOM = re.compile(
     rf"\b(?:{_LANGUAGES})(?= (?:channel|interpretation|booth|interpreters?)\b)|\binto (?:{_LANGUAGES})\b",
@@ -397,6 +405,7 @@ class FloorTracker:
         self._spoken = False  # whether anyone but the chair has had the floor yet
         self._opening_heard = False  # the chair opened the meeting ("Good morning… the Working Group is in session")
         self._passed_within = False  # the State under review's last words passed the floor to one of its own
+        self._asked_again = False  # the chair's last words asked the speaker it interrupted to repeat
 
     # -- naming -------------------------------------------------------------------------------------
 
@@ -641,6 +650,7 @@ class FloorTracker:
                 and not self._closed
                 and not self._thanks_the_speaker(self._heard)  # "Thank you for those responses."
             )
+        self._asked_again = bool(_ASKS_AGAIN.search(self._heard))
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
@@ -667,6 +677,12 @@ class FloorTracker:
                 return self.current.speaker, self.current.role, None
             if passed_within and opens_utterance and _THANKED.match(sentence.strip()):
                 return self.current.speaker, self.current.role, None  # "Thank you, Excellency." from that colleague
+        if (
+            self.current is not None
+            and (opens_utterance or self.current.role == "chair")
+            and _ASKS_AGAIN.search(sentence)
+        ):
+            return self._chair(start)  # "Could you repeat your last recommendation?" calls no one new
         paced = _PACE.search(sentence) is not None
         announced, state, sure = self._announcement(sentence, opens_utterance, paced)
         if announced:
@@ -782,6 +798,8 @@ class FloorTracker:
             named, sure = self._identifies_itself(sentence)
         if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
             return self._open_state(named, start, confirmed=sure)
+        if resumed is not None and self._asked_again and not self._chair_like(sentence, True):
+            return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, False)
         if self._pending is not None:
             # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room", a bare
             # "Excellency." or "Briefly.": the chair is still speaking (a delegation names itself as a subject, not

@@ -804,3 +804,16 @@ def test_after_a_cut_over_the_room_the_chair_handing_back_by_a_misheard_name_doe
     tracker.attribute("Sorry to interrupt, the interpreters cannot hear the speaker. packet stan, please continue.", 2)
     said = tracker.attribute("Thank you. We recommend that Peru fund legal aid in every province.", 3)
     assert [(p.speaker, p.confirmed) for p in said] == [("Pakistan", False)]
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Thank you, Lesotho. Sorry, the secretariat missed your last recommendation, could you please repeat it?",
+        "Merci. Pourriez-vous répéter votre dernière recommandation, s'il vous plaît ?",
+    ],
+)
+def test_the_answer_to_the_chair_asking_the_speaker_to_repeat_is_that_speakers(ask):
+    # wording in no labelled set
+    assert _after([ask, "Of course. That Peru fund legal aid in every province."]) == [("Lesotho", False)]
+    assert _after([ask, "Thank you, Madam President. Liberia welcomes Peru."]) == [("Liberia", True)]
