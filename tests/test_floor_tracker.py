@@ -815,5 +815,6 @@ def test_after_a_cut_over_the_room_the_chair_handing_back_by_a_misheard_name_doe
 )
 def test_the_answer_to_the_chair_asking_the_speaker_to_repeat_is_that_speakers(ask):
     # wording in no labelled set
+    assert _after([ask]) == [("Chair", True)]
     assert _after([ask, "Of course. That Peru fund legal aid in every province."]) == [("Lesotho", False)]
     assert _after([ask, "Thank you, Madam President. Liberia welcomes Peru."]) == [("Liberia", True)]
