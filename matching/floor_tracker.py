@@ -26,7 +26,8 @@ _ANNOUNCE = [
         r"\bgive (?:\w+ )?(?:the|a) floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
         r"\bgive the flo\w+ (?P<x>[^.;!?]+)",  # as heard: "give the floater Chili"
         r"\bfloor (?:is |now )*\S*(?:given|passed|goes) (?:back |now )*to (?P<x>[^.;!?]+)",
-        r"\bnext speaker (?:on (?:the|my) list )?is (?P<x>[^.;!?]+)",
+        # "next speaker is", "next on my list is", "the last delegation on the list is"
+        r"\b(?:next|last)(?: speaker| delegation)?(?: (?:on|in) (?:the|my|our) list)? (?:is|will be) (?P<x>[^.;!?]+)",
         r"\bi (?:now )?(?:invite|call (?:up)?on|recognize|recognise) (?P<x>[^.;!?]+)",
         r"\b(?:over to|next (?:is|in|up)|next,) (?P<x>[^.;!?]+)",  # "next in" is how ASR often hears "next is"
         r"^(?P<x>[^.;!?]{2,80}?),? (?:you have the floor|please(?: take the floor)?|the floor is yours)\b",

@@ -818,3 +818,15 @@ def test_the_answer_to_the_chair_asking_the_speaker_to_repeat_is_that_speakers(a
     assert _after([ask]) == [("Chair", True)]
     assert _after([ask, "Of course. That Peru fund legal aid in every province."]) == [("Lesotho", False)]
     assert _after([ask, "Thank you, Madam President. Liberia welcomes Peru."]) == [("Liberia", True)]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "I thank the distinguished representative, and next on our list will be the Republic of Paraguay. Excellency?",
+        "Thank you Libya for keeping to time and now the last delegation in my list is paraguay excellency please",
+    ],
+)
+def test_next_or_last_on_the_list_is_a_hand_over_in_a_long_sentence(call):
+    # wording in no labelled set
+    assert _after([call, "Thank you, Madam President. We welcome Peru's report."]) == [("Paraguay", True)]
