@@ -25,7 +25,7 @@ FEATURES = (
     "coverage",  # share of the item's rare stems said
     "said_covered",  # share of the sentence's stems the item has
     "margin",  # cosine lead over the best item outside its group
-    "topics_said",  # share of the item's instruments, bodies, groups and subjects the sentence names
+    "topics_said",  # share of the item's instruments, bodies, groups and subjects the sentence names; -1: it has none
     "topics_extra",  # share of the sentence's topics the item does not name
     "instrument_conflict",  # both name instruments, none in common
     "instrument_missed",  # the item names instruments, none of which the sentence names
@@ -59,7 +59,7 @@ class Evidence:
 def term_evidence(said: DemandTerms, item: DemandTerms) -> tuple[float, ...]:
     """The demand-term features (FEATURES from topics_said on) of a sentence's terms against an item's."""
     return (
-        len(said.topics & item.topics) / len(item.topics) if item.topics else 1.0,
+        len(said.topics & item.topics) / len(item.topics) if item.topics else -1.0,
         len(said.topics - item.topics) / len(said.topics) if said.topics else 0.0,
         float(said.names_other_instruments_than(item)),
         float(bool(item.instruments) and not said.instruments & item.instruments),
