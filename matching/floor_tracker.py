@@ -113,14 +113,20 @@ _LEAD_IN = re.compile(
 # A person called by title and name, not by the State they speak for ("the floor to Ambassador Abdel Rahman", "my
 # colleague Dr Ortiz"): the name is a person's, never heard as a State by sound. Matched on folded words.
 _PERSON_TITLE = (
-    r"(?:(?:my|our) (?:colleague|deputy) )?(?:(?:his|her) excellency |the )?(?:deputy |vice[- ])?"
-    r"(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|senator|colleague)\b"
+    r"(?:(?:his|her) excellency |the )?(?:deputy |vice[- ])?"
+    r"(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|senator|"
+    r"madame|monsieur|docteure?|senora?|doctora?)\b"
     r"(?!,? (?:of|on|from|for|de|du|del|des|d)\b)(?= \w)"
 )
 _PERSON = re.compile(rf"^{_PERSON_TITLE}(?: [\w'-]+){{1,3}}$")  # a name is one to three words
-# The head of the State under review's delegation passing the floor to a member of it, within its own utterance
-# ("… on women I give the floor to Ambassador Abdel Rahman"): the State under review goes on speaking.
-_WITHIN_DELEGATION = re.compile(rf"\b(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al) {_PERSON_TITLE}")
+# The head of the State under review's delegation passing the floor to a member of it ("on women I give the floor to
+# Ambassador Abdel Rahman", "I will now hand over to my colleague", "je cède la parole à Madame …"): the State under
+# review goes on speaking. Matched on folded words.
+_WITHIN_DELEGATION = re.compile(
+    r"\b(?:(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al)|hand (?:\w+ )?over to|pass (?:it |the word )?(?:on )?to) "
+    rf"(?:(?:my|our|mon|ma|notre|mi|nuestr[oa]) (?:\w+ )?(?:colleagues?|collegues?|colegas?|companer[oa]s?)\b|"
+    rf"{_PERSON_TITLE})"
+)
 # Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
 # ("please" and Palau, "go ahead"); matched on folded words.
 _NOT_A_NAME = re.compile(
@@ -143,7 +149,8 @@ _MINISTER = re.compile(
 # speaker's, not the one the chair then calls.
 _THANKED = re.compile(
     r"^\W*(?:thank you(?: very much| so much)?|thanks|merci(?: beaucoup)?|(?:muchas )?gracias),? "
-    r"(?:(?:mr\.?|mister|madam|madame|honou?rable|monsieur|le|la|se[nñ]or|se[nñ]ora|el|your|his|her|dear) )*"
+    r"(?:(?:mr\.?|mister|madam|madame|honou?rable|monsieur|le|la|se[nñ]or|se[nñ]ora|el|your|his|her|dear|deputy|"
+    r"vice) )*"
     r"(?:minist(?:er|re|ro|ra)|excellency|excellence|excelencia)\b[.,!]?",
     re.I,
 )
@@ -673,7 +680,8 @@ class FloorTracker:
             return self._chair(start)
         passed_within, self._passed_within = self._passed_within, False
         if self.current is not None and self.current.role == "state_under_review":
-            if not opens_utterance and _WITHIN_DELEGATION.search(fold(sentence)):
+            folded = fold(sentence)
+            if _WITHIN_DELEGATION.search(folded) and set(_spelt(folded)) <= {self.sur}:
                 self._passed_within = True
                 return self.current.speaker, self.current.role, None
             if passed_within and opens_utterance and _THANKED.match(sentence.strip()):

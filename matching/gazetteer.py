@@ -56,8 +56,9 @@ class State:
 
 
 def fold(text: str) -> str:
-    """The key every name is compared on: folded text without apostrophes, "&" as "and", no leading "the"."""
-    text = fold_text(text.replace("&", " and ")).replace("'", "")
+    """The key every name is compared on: folded text without apostrophes, "&" as "and", no leading "the"; French
+    elided articles stand apart ("à l'Espagne" is "a l espagne", "Côte d'Ivoire" is "cote d ivoire")."""
+    text = re.sub(r"\b([ld])'(?=[a-z])", r"\1 ", fold_text(text.replace("&", " and "))).replace("'", "")
     return re.sub(r"^the ", "", text)
 
 

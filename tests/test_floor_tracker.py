@@ -830,3 +830,34 @@ def test_the_answer_to_the_chair_asking_the_speaker_to_repeat_is_that_speakers(a
 def test_next_or_last_on_the_list_is_a_hand_over_in_a_long_sentence(call):
     # wording in no labelled set
     assert _after([call, "Thank you, Madam President. We welcome Peru's report."]) == [("Paraguay", True)]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [("Merci. J'appelle maintenant l'Irlande.", "Ireland"), ("c'est au tour de l'ouganda allez-y", "Uganda")],
+)
+def test_a_french_name_after_an_elided_article_is_heard(call, expected):
+    # wording in no labelled set: "l'Irlande" is the article and the name, not one word
+    assert _after([call, "Merci Madame la Présidente. Nous saluons le Pérou."]) == [(expected, True)]
+
+
+@pytest.mark.parametrize(
+    ("passes", "thanks"),
+    [
+        (
+            "Je passe maintenant la parole à Monsieur Ruiz, directeur au ministère de la santé.",
+            "Merci Monsieur le Ministre.",
+        ),
+        ("On housing I will hand over to my colleague from the ministry of regions.", "Thank you, Deputy Minister."),
+    ],
+)
+def test_the_state_under_review_handing_over_within_its_delegation_in_its_own_utterance(passes, thanks):
+    # wording in no labelled set: the head of the delegation hands over in an utterance of its own
+    tracker = FloorTracker("Peru")
+    tracker.attribute("Good morning. The Working Group is in session. Minister, you have the floor.", 0)
+    tracker.attribute("Thank you, Madam President. Peru is proud to present its report.", 1)
+    assert speakers_of(tracker, passes, 2) == ["Peru"]
+    said = tracker.attribute(f"{thanks} Our clinics now reach every district of the Amazon.", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
+    tracker.attribute("Thank you. I now give the floor to Ambassador Rojas of Chile.", 4)  # the chair calls a State
+    assert speakers_of(tracker, "Thank you, Madam President. We welcome Peru.", 5) == ["Chile"]
