@@ -233,7 +233,10 @@ _REPLIES = re.compile(
 # "Decía que…", "Je disais…". Such a statement is the interrupted speaker's, not the next one's.
 _RESUMES = re.compile(
     r"^(?:(?:thank you|thanks|gracias|merci)[,.]?\s*)?(?:(?:as|like) i was saying|i was saying|to continue|continuing|"
-    r"(?:como )?dec[ií]a|(?:comme )?je disais|je reprends|to resume|resuming)\b",
+    r"(?:como )?dec[ií]a|(?:comme )?je disais|je reprends|to resume|resuming|"
+    # or asking to finish once cut for time: "May I just finish…", "One last sentence", "Permettez-moi de terminer"
+    r"(?:may|can|could) i (?:just |please |quickly )?(?:finish|conclude|complete)|(?:just )?one (?:last|more|final) "
+    r"(?:sentence|point|word)|permettez-moi de (?:terminer|conclure)|perm[ií]tame (?:terminar|concluir))\b",
     re.I,
 )
 # A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
@@ -707,6 +710,7 @@ class FloorTracker:
             or _CHAIR_ONLY.search(sentence.strip())
             or (opens_utterance and self.current.role != "chair" and self._thanks_the_speaker(sentence))
             or paced
+            or (opens_utterance and _TIME_UP.search(sentence))  # "I must stop you there, your time has expired."
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
         ):

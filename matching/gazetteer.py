@@ -20,6 +20,9 @@ FUZZY_CUTOFF = 88.0
 MIN_SOUND_KEY = 3
 SHORT_NAME = 8  # letters below which a translated name is matched exactly only
 SOUND_CUTOFF = 80.0  # mean of the sound-key and spelling ratios (0–100); below, ordinary words pass for names
+# A State's adjective ("Finnish", "Polish", "Maltese") as one word: taken only as spelt, since its near misses are
+# ordinary words ("may I just finish").
+ADJECTIVE = re.compile(r"^[a-z]+(?:ish|ian|ean|ese|an|i|ic|ch|ss|ine|ot)$")
 
 
 # Words of formal State names that say what kind of State, not which: "the republic of cue bah" shares "republic of"
@@ -80,6 +83,10 @@ class Gazetteer:
         self._keys = list(self._by_key)
         # a short French or Spanish name is taken only as spelt: near misses are ordinary words ("série", Serbie)
         self._exact_only = {k for k in self._keys if k not in heard_forms and len(k.replace(" ", "")) < SHORT_NAME}
+        name_words = {w for state in states for form in (state.name, state.display) for w in fold(form).split()}
+        self._exact_only |= {
+            fold(a) for state in states for a in state.aliases if ADJECTIVE.match(fold(a)) and fold(a) not in name_words
+        }
         self._by_sound: dict[str, list[str]] = {}
         # By sound only the English forms: with the French and Spanish ones too, ordinary words sound like names
         # ("please" like "Palaos").

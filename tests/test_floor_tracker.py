@@ -861,3 +861,17 @@ def test_the_state_under_review_handing_over_within_its_delegation_in_its_own_ut
     assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
     tracker.attribute("Thank you. I now give the floor to Ambassador Rojas of Chile.", 4)  # the chair calls a State
     assert speakers_of(tracker, "Thank you, Madam President. We welcome Peru.", 5) == ["Chile"]
+
+
+def test_a_near_miss_of_a_states_adjective_is_an_ordinary_word_and_the_adjective_itself_is_heard():
+    # wording in no labelled set: "polished" and "finish" are no hand-over to Poland or Finland
+    assert gazetteer().states_in("please finish your sentence", sound_words=0) == []
+    assert gazetteer().states_in("a polished text", sound_words=0) == []
+    assert [s.name for s in gazetteer().states_in("the finnish delegation", sound_words=0)] == ["Finland"]
+
+
+@pytest.mark.parametrize("plea", ["Could I please conclude, Madam President? It is short.", "Just one last point."])
+def test_a_speaker_cut_for_time_asking_to_finish_is_still_that_speaker(plea):
+    # wording in no labelled set
+    said = _after(["I'm afraid your time is up, Excellency.", plea], ["Lesotho", "Liberia"])
+    assert [speaker for speaker, _ in said] == ["Lesotho"]
