@@ -302,6 +302,12 @@ _ASKS_AGAIN = re.compile(
     r"(?:puede|podr[ií]a|le ruego) (?:usted )?repetir)\b",
     re.I,
 )
+# A delegation breaking into another's statement on a point of order: it is never the speaker it interrupts.
+_POINT_OF_ORDER = re.compile(
+    rf"^(?:{_CHAIR_TITLE},? )?(?:on )?(?:a )?(?:point of order|motion d'ordre|"
+    r"(?:cuesti[oó]n|moci[oó]n) de orden)\b",
+    re.I,
+)
 # A language named for the room's channels, not a State: "the Spanish channel", "interpretation into French".
 _LANGUAGE_OF_ROOM = re.compile(
     rf"\b(?:{_LANGUAGES})(?= (?:channel|interpretation|booth|interpreters?)\b)|\binto (?:{_LANGUAGES})\b",
@@ -689,6 +695,16 @@ class FloorTracker:
                 return self.current.speaker, self.current.role, None
             if passed_within and opens_utterance and _THANKED.match(sentence.strip()):
                 return self.current.speaker, self.current.role, None  # "Thank you, Excellency." from that colleague
+        if (
+            opens_utterance
+            and self.current is not None
+            and self.current.role != "chair"
+            and _POINT_OF_ORDER.match(sentence.strip())
+        ):
+            named, sure = self._identifies_itself(sentence)
+            if named is not None and named.display != self.current.speaker:
+                return self._open_state(named, start, confirmed=sure)
+            return UNIDENTIFIED, "delegation", self._open(UNIDENTIFIED, "delegation", start)
         if (
             self.current is not None
             and (opens_utterance or self.current.role == "chair")

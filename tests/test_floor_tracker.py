@@ -875,3 +875,16 @@ def test_a_speaker_cut_for_time_asking_to_finish_is_still_that_speaker(plea):
     # wording in no labelled set
     said = _after(["I'm afraid your time is up, Excellency.", plea], ["Lesotho", "Liberia"])
     assert [speaker for speaker, _ in said] == ["Lesotho"]
+
+
+@pytest.mark.parametrize(
+    ("breaks_in", "expected"),
+    [
+        ("Point of order, Madam President. This delegation is straying far from the review.", UNIDENTIFIED),
+        ("Madame la Présidente, motion d'ordre: le Bélarus souhaite que l'orateur s'en tienne au sujet.", "Belarus"),
+    ],
+)
+def test_a_point_of_order_is_never_the_speaker_it_interrupts(breaks_in, expected):
+    # wording in no labelled set
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, breaks_in, 2) == [expected]
