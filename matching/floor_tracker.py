@@ -210,8 +210,9 @@ _TO_RESPOND = re.compile(
 # not on the list has asked to speak".
 _DEFERRED = re.compile(
     r"^(?:(?:thank you|thanks|merci|gracias|colleagues|distinguished delegates)(?: [a-z']+){0,3}?\W+)*"
-    r"before (?:giving|handing|returning|turning|"
-    r"(?:i|we) (?:give|hand|return|turn))\b",
+    r"(?:before (?:giving|handing|returning|turning|(?:i|we) (?:give|hand|return|turn))|"
+    # (folded) "avant de donner la parole", "antes de pasar a la delegación"
+    r"avant de (?:donner|passer|redonner|rendre|ceder)|antes de (?:dar|pasar|ceder|devolver|conceder))\b",
     re.I,
 )
 # The State under review, named, given the floor to answer: "Indonesia wishes to respond", "the delegation of the

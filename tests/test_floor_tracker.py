@@ -888,3 +888,15 @@ def test_a_point_of_order_is_never_the_speaker_it_interrupts(breaks_in, expected
     # wording in no labelled set
     tracker = _tracker_after_lesotho()
     assert speakers_of(tracker, breaks_in, 2) == [expected]
+
+
+@pytest.mark.parametrize(
+    "put_off",
+    [
+        "Merci. Avant de rendre la parole au Pérou, une délégation non inscrite souhaite intervenir.",
+        "Gracias. Antes de dar la palabra al Estado examinado, una delegación más pidió intervenir.",
+    ],
+)
+def test_a_hand_over_put_off_in_french_or_spanish_calls_no_one_yet(put_off):
+    # wording in no labelled set
+    assert _after([put_off, "Merci Madame la Présidente. Nous saluons le rapport."]) == [(UNIDENTIFIED, True)]
