@@ -288,6 +288,7 @@ _ROOM_TROUBLE = re.compile(
     r"(?:your|the) microphone|the technicians|"
     r"technical (?:problem|issue|difficult\w*)|clock (?:has been |is |will be )?(?:stopped|reset)|"
     r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works (?:now|again)|"
+    r"(?:it|that)(?:'s| is| has been| seems| seems to be) (?:now )?(?:restored|fixed|resolved|sorted)|"
     # in French and Spanish: "un problème technique avec les micros", "on n'entend pas", "el micrófono"
     r"probl[eè]me technique|problema t[eé]cnico|(?:les|des) micros|(?:el|los|su) micr[oó]fonos? (?:no|est[aá] apagado)|"
     r"on n'entend pas|no (?:se )?(?:le )?(?:escucha|oye)|les interpr[eè]tes|los int[eé]rpretes|"
@@ -652,7 +653,8 @@ class FloorTracker:
         heard = self._heard
         if (state is not None and sure) or _TIME_UP.search(heard) or _NEXT_ONE.search(heard):
             return False
-        return all(s.display == cut.speaker for s in gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS))
+        named = gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS)
+        return all(s.display == cut.speaker or s == self.sur for s in named)  # a statement names the State reviewed
 
     def _confirm(self) -> None:
         if self.current is not None and not self.current.confirmed:
@@ -848,6 +850,14 @@ class FloorTracker:
             and not _ROOM_TROUBLE.search(sentence)  # "the clock has been stopped": still the chair
             # after a cut over the room, "Please go ahead." is the chair handing back, in no one's first person
             and not (self._trouble and _NAMELESS_HANDOVER.search(sentence) and not _FIRST_PERSON.search(sentence))
+            # within its own utterance after a cut over the room, the chair goes on ("One moment.") until a sentence
+            # speaks as a delegation
+            and not (
+                not opens_utterance
+                and self._trouble
+                and not _DELEGATION_CUES.search(sentence)
+                and not _DELEGATION_VOICE.search(sentence)
+            )
         ):
             # "Please conclude." in the middle of a statement, and the speaker finishes: a new statement would open
             # by addressing the chair or naming itself. Sent unconfirmed: the evidence is what is missing.

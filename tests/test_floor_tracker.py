@@ -900,3 +900,27 @@ def test_a_point_of_order_is_never_the_speaker_it_interrupts(breaks_in, expected
 def test_a_hand_over_put_off_in_french_or_spanish_calls_no_one_yet(put_off):
     # wording in no labelled set
     assert _after([put_off, "Merci Madame la Présidente. Nous saluons le rapport."]) == [(UNIDENTIFIED, True)]
+
+
+def test_the_chair_saying_the_room_is_fixed_within_its_own_remark_is_still_the_chair():
+    # wording in no labelled set: the remark, the repair and the hand-back in one utterance, with a list
+    said = _after(
+        [
+            "Sorry to interrupt, Excellency, the Arabic channel is silent. One moment. I think that's fixed. leso toe,"
+            " please go on.",
+            "Madam President, we recommend that Peru fund legal aid.",
+        ],
+        ["Lesotho", "Liberia"],
+    )
+    assert said == [("Lesotho", False)]
+    said = _after(
+        [
+            "Excuse me, Excellency, the interpreters cannot hear you.",
+            "Right, it seems resolved now.",
+            "Madam President, we recommend that Peru fund legal aid.",
+        ],
+        ["Lesotho", "Liberia"],
+    )
+    assert said == [("Lesotho", False)]
+    repaired = _after(["Excuse me, Excellency, the interpreters cannot hear you.", "Right, it seems resolved now."])
+    assert repaired == [("Chair", True)]
