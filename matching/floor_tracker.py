@@ -26,8 +26,9 @@ _ANNOUNCE = [
         r"\bgive (?:\w+ )?(?:the|a) floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
         r"\bgive the flo\w+ (?P<x>[^.;!?]+)",  # as heard: "give the floater Chili"
         r"\bfloor (?:is |now )*\S*(?:given|passed|goes) (?:back |now )*to (?P<x>[^.;!?]+)",
-        # "next speaker is", "next on my list is", "the last delegation on the list is"
-        r"\b(?:next|last)(?: speaker| delegation)?(?: (?:on|in) (?:the|my|our) list)? (?:is|will be) (?P<x>[^.;!?]+)",
+        # "next speaker is", "next on my list is", "the last delegation on the list is" (not "the last is")
+        r"\b(?:next(?: speaker| delegation)?(?: (?:on|in) (?:the|my|our) list)?|last (?:speaker|delegation)"
+        r"(?: (?:on|in) (?:the|my|our) list)?|last (?:on|in) (?:the|my|our) list) (?:is|will be) (?P<x>[^.;!?]+)",
         r"\bi (?:now )?(?:invite|call (?:up)?on|recognize|recognise) (?P<x>[^.;!?]+)",
         r"\b(?:over to|next (?:is|in|up)|next,) (?P<x>[^.;!?]+)",  # "next in" is how ASR often hears "next is"
         r"^(?P<x>[^.;!?]{2,80}?),? (?:you have the floor|please(?: take the floor)?|the floor is yours)\b",
@@ -41,7 +42,6 @@ _ANNOUNCE = [
 ]
 # Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
 # State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
-# "thanks" is a delegation's verb after its subject ("Norway thanks Peru"), the chair's courtesy when it opens.
 # What is asked of the State under review: the action verbs recommendations are made of (not a modal: the chair
 # also says what "should" be done).
 _ACTIONS = (
@@ -50,12 +50,14 @@ _ACTIONS = (
 )
 _DELEGATION_CUES = re.compile(
     r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
-    r"support\w*|applaud\w*|laud\w*|prais\w*|(?<=\w )thanks|report|efforts?|" + _ACTIONS + r")\b",
+    r"support\w*|applaud\w*|laud\w*|prais\w*|thanks|report|efforts?|"
+    # the same in French and Spanish: "nous recommandons", "recomendamos", "saluons", "felicitamos"
+    r"recommand\w*|recomend\w*|saluons|saludamos|f[ée]licit\w*|alentamos|exhortons|instamos|" + _ACTIONS + r")\b",
     re.I,
 )
 # A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
 # sentence the chair's.
-_DELEGATION_VOICE = re.compile(r"\b(?:we|our|us|my)\b", re.I)
+_DELEGATION_VOICE = re.compile(r"\b(?:we|our|us|my|nous|notre|nos|nuestr[oa]s?|nosotros)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|me|we|our|us|my)\b", re.I)
 HANDOVER_MAX_WORDS = 14
 # Words of running a meeting. With shortness, the absence of a delegation's words, an utterance's opening and a
@@ -112,11 +114,14 @@ _LEAD_IN = re.compile(
 )
 # A person called by title and name, not by the State they speak for ("the floor to Ambassador Abdel Rahman", "my
 # colleague Dr Ortiz"): the name is a person's, never heard as a State by sound. Matched on folded words.
+_TITLE_WORD = (
+    r"(?:deputy |vice[- ])?(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|"
+    r"senator|madame|monsieur|docteure?|senora?|doctora?)\b"
+)
+# titles taken whole ("Madam Ambassador of …" is a State's), and never the chair's own ("Madam President")
 _PERSON_TITLE = (
-    r"(?:(?:his|her) excellency |the )?(?:deputy |vice[- ])?"
-    r"(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|senator|"
-    r"madame|monsieur|docteure?|senora?|doctora?)\b"
-    r"(?!,? (?:of|on|from|for|de|du|del|des|d)\b)(?= \w)"
+    rf"(?:(?:his|her) excellency |the )?{_TITLE_WORD}(?: {_TITLE_WORD})*+"
+    r"(?!,? (?:of|on|from|for|de|du|del|des|d|president|presidente|presidenta|vice|chair\w*)\b)(?= \w)"
 )
 _PERSON = re.compile(rf"^{_PERSON_TITLE}(?: [\w'-]+){{1,3}}$")  # a name is one to three words
 # The head of the State under review's delegation passing the floor to a member of it ("on women I give the floor to
@@ -124,7 +129,8 @@ _PERSON = re.compile(rf"^{_PERSON_TITLE}(?: [\w'-]+){{1,3}}$")  # a name is one 
 # review goes on speaking. Matched on folded words.
 _WITHIN_DELEGATION = re.compile(
     r"\b(?:(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al)|hand (?:\w+ )?over to|pass (?:it |the word )?(?:on )?to) "
-    rf"(?:(?:my|our|mon|ma|notre|mi|nuestr[oa]) (?:\w+ )?(?:colleagues?|collegues?|colegas?|companer[oa]s?)\b|"
+    # a colleague, not "our colleagues from Ljubljana", who are another delegation
+    rf"(?:(?:my|our|mon|ma|notre|mi|nuestr[oa]) (?:\w+ )?(?:colleague|collegue|colega|companer[oa])\b|"
     rf"{_PERSON_TITLE})"
 )
 # Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
@@ -212,7 +218,8 @@ _DEFERRED = re.compile(
     r"^(?:(?:thank you|thanks|merci|gracias|colleagues|distinguished delegates)(?: [a-z']+){0,3}?\W+)*"
     r"(?:before (?:giving|handing|returning|turning|(?:i|we) (?:give|hand|return|turn))|"
     # (folded) "avant de donner la parole", "antes de pasar a la delegación"
-    r"avant de (?:donner|passer|redonner|rendre|ceder)|antes de (?:dar|pasar|ceder|devolver|conceder))\b",
+    r"avant de (?:donner|passer|redonner|rendre|ceder) la parole|avant de passer (?:a la delegation|au |a l )|"
+    r"antes de (?:dar|pasar|ceder|devolver|conceder) la palabra|antes de pasar a la delegacion)\b",
     re.I,
 )
 # The State under review, named, given the floor to answer: "Indonesia wishes to respond", "the delegation of the
@@ -234,10 +241,13 @@ _REPLIES = re.compile(
 # "Decía que…", "Je disais…". Such a statement is the interrupted speaker's, not the next one's.
 _RESUMES = re.compile(
     r"^(?:(?:thank you|thanks|gracias|merci)[,.]?\s*)?(?:(?:as|like) i was saying|i was saying|to continue|continuing|"
-    r"(?:como )?dec[ií]a|(?:comme )?je disais|je reprends|to resume|resuming|"
-    # or asking to finish once cut for time: "May I just finish…", "One last sentence", "Permettez-moi de terminer"
-    r"(?:may|can|could) i (?:just |please |quickly )?(?:finish|conclude|complete)|(?:just )?one (?:last|more|final) "
-    r"(?:sentence|point|word)|permettez-moi de (?:terminer|conclure)|perm[ií]tame (?:terminar|concluir))\b",
+    r"(?:como )?dec[ií]a|(?:comme )?je disais|je reprends|to resume|resuming)\b",
+    re.I,
+)
+# A speaker cut short asking to finish: "May I just finish…", "Permettez-moi de terminer", "Permítame concluir".
+_PLEADS = re.compile(
+    r"^(?:(?:thank you|thanks|gracias|merci|sorry)[,.]?\s*)?(?:(?:may|can|could) i (?:just |please |quickly )?"
+    r"(?:finish|conclude|complete)|permettez-moi de (?:terminer|conclure)|perm[ií]tame (?:terminar|concluir))\b",
     re.I,
 )
 # A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
@@ -455,8 +465,8 @@ class FloorTracker:
 
     def _named(self, phrase: str) -> tuple[State | None, bool]:
         """The State a hand-over phrase names, and whether it was heard clearly (spelt, not guessed)."""
-        folded = fold(phrase)
-        words = _LEAD_IN.sub("", fold(_CUT_AFTER.split(phrase, 1)[0])).strip()
+        folded, head = fold(phrase), fold(_CUT_AFTER.split(phrase, 1)[0])
+        words = _LEAD_IN.sub("", head).strip()
         if not words or words.startswith(("head of", "head on", "delegation")) or _UNDER_REVIEW.search(folded):
             return self.sur, True  # "the head of the delegation" / "the delegation" is the State under review
         words = " ".join(_NOT_A_NAME.sub(" ", words).split())
@@ -466,7 +476,7 @@ class FloorTracker:
         named_later = gazetteer().states_in(folded, sound_words=0)  # "the Minister, head of the delegation of X"
         if len(named_later) == 1:
             return named_later[0], True
-        if not words or _PERSON.match(fold(_CUT_AFTER.split(phrase, 1)[0]).strip()):
+        if not words or _PERSON.match(head.strip()):
             return None, False  # "Excellency, you have the floor": a hand-over that names nobody
         named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
         return self._with_list(named[-1] if named else None, words)
@@ -637,7 +647,7 @@ class FloorTracker:
             state, sure = self.sur, True  # a list's guess, too: the list starts after the presentation
         cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
         trouble = self._trouble or (chair_words and cut is self.current and bool(_ROOM_TROUBLE.search(self._heard)))
-        if trouble and cut is not None and self._hands_back(state, sure, cut):
+        if trouble and cut is not None and self._hands_back(state, sure, cut, chair_words):
             # a nameless "please go ahead" after the chair cut in over the room gives the floor back, unconfirmed
             resumed = gazetteer().exact(cut.speaker)
             if resumed is not None:
@@ -646,7 +656,7 @@ class FloorTracker:
         self._pending = state or self._expected_next() or UNIDENTIFIED
         self._pending_sure = sure and state is not None
 
-    def _hands_back(self, state: State | None, sure: bool, cut: Turn) -> bool:
+    def _hands_back(self, state: State | None, sure: bool, cut: Turn, chair_words: bool) -> bool:
         """Whether the chair's hand-over gives the floor back to the speaker it cut: it names no one else (a list's
         guess is no name; "pack is done, please continue" names the cut Pakistan), calls no "next" speaker, and the
         chair did not cut for time."""
@@ -654,7 +664,8 @@ class FloorTracker:
         if (state is not None and sure) or _TIME_UP.search(heard) or _NEXT_ONE.search(heard):
             return False
         named = gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS)
-        return all(s.display == cut.speaker or s == self.sur for s in named)  # a statement names the State reviewed
+        # a restarted statement (not the chair's words) names the State under review as it always does
+        return all(s.display == cut.speaker or (s == self.sur and not chair_words) for s in named)
 
     def _confirm(self) -> None:
         if self.current is not None and not self.current.confirmed:
@@ -693,16 +704,24 @@ class FloorTracker:
         passed_within, self._passed_within = self._passed_within, False
         if self.current is not None and self.current.role == "state_under_review":
             folded = fold(sentence)
-            if _WITHIN_DELEGATION.search(folded) and set(_spelt(folded)) <= {self.sur}:
+            # (not the chair's "Thank you, Excellency, the floor goes to Ambassador …" after the presentation)
+            thanks_head = opens_utterance and not passed_within and _THANKED.match(sentence.strip())
+            if _WITHIN_DELEGATION.search(folded) and set(_spelt(folded)) <= {self.sur} and not thanks_head:
                 self._passed_within = True
                 return self.current.speaker, self.current.role, None
-            if passed_within and opens_utterance and _THANKED.match(sentence.strip()):
+            if (
+                passed_within
+                and opens_utterance
+                and _THANKED.match(sentence.strip())
+                and not _NAMELESS_HANDOVER.search(sentence)  # "Thank you, Minister, I give the floor to Romania."
+            ):
                 return self.current.speaker, self.current.role, None  # "Thank you, Excellency." from that colleague
         if (
             opens_utterance
             and self.current is not None
             and self.current.role != "chair"
             and _POINT_OF_ORDER.match(sentence.strip())
+            and not _NAMELESS_HANDOVER.search(sentence)  # "On a point of order, I give the floor to China."
         ):
             named, sure = self._identifies_itself(sentence)
             if named is not None and named.display != self.current.speaker:
@@ -712,6 +731,8 @@ class FloorTracker:
             self.current is not None
             and (opens_utterance or self.current.role == "chair")
             and _ASKS_AGAIN.search(sentence)
+            and not _ADDRESSES_CHAIR.match(sentence.strip())
+            and not _DELEGATION_VOICE.search(sentence)  # "We kindly repeat our recommendation"
         ):
             return self._chair(start)  # "Could you repeat your last recommendation?" calls no one new
         paced = _PACE.search(sentence) is not None
@@ -729,7 +750,8 @@ class FloorTracker:
             or _CHAIR_ONLY.search(sentence.strip())
             or (opens_utterance and self.current.role != "chair" and self._thanks_the_speaker(sentence))
             or paced
-            or (opens_utterance and _TIME_UP.search(sentence))  # "I must stop you there, your time has expired."
+            # "I must stop you there, your time has expired." (not "time has run out for half measures: we recommend")
+            or (opens_utterance and _TIME_UP.search(sentence) and not _DELEGATION_CUES.search(sentence))
             or _FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
         ):
@@ -808,7 +830,9 @@ class FloorTracker:
         """The statement the chair interrupted, when this sentence takes it up again ("As I was saying…") and the
         chair has not clearly called someone else meanwhile."""
         resumed = self._interrupted
-        if resumed is None or self.current is None or not opens_utterance or not _RESUMES.match(sentence.strip()):
+        said = sentence.strip()
+        takes_up = _RESUMES.match(said) or (self._cut_short and _PLEADS.match(said))
+        if resumed is None or self.current is None or not opens_utterance or not takes_up:
             return None
         if self.current.role == "chair":
             called = self._called_surely
@@ -830,7 +854,7 @@ class FloorTracker:
             named, sure = self._identifies_itself(sentence)
         if named is not None and (named != self.sur or self._pending in (None, self.sur, UNIDENTIFIED)):
             return self._open_state(named, start, confirmed=sure)
-        if resumed is not None and self._asked_again and not self._chair_like(sentence, True):
+        if self._pending is None and resumed is not None and self._asked_again and not self._chair_like(sentence, True):
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, False)
         if self._pending is not None:
             # "Five minutes." after "Back to Colombia", "I don't see the delegation of Liberia in the room", a bare

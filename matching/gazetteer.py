@@ -23,6 +23,7 @@ SOUND_CUTOFF = 80.0  # mean of the sound-key and spelling ratios (0–100); belo
 # A State's adjective ("Finnish", "Polish", "Maltese") as one word: taken only as spelt, since its near misses are
 # ordinary words ("may I just finish").
 ADJECTIVE = re.compile(r"^[a-z]+(?:ish|ian|ean|ese|an|i|ic|ch|ss|ine|ot)$")
+_DESCRIBED = re.compile(r"([a-z]+) (?:delegation|delegate|government|representative|authorities)s?")
 
 
 # Words of formal State names that say what kind of State, not which: "the republic of cue bah" shares "republic of"
@@ -84,9 +85,10 @@ class Gazetteer:
         # a short French or Spanish name is taken only as spelt: near misses are ordinary words ("série", Serbie)
         self._exact_only = {k for k in self._keys if k not in heard_forms and len(k.replace(" ", "")) < SHORT_NAME}
         name_words = {w for state in states for form in (state.name, state.display) for w in fold(form).split()}
-        self._exact_only |= {
+        self._adjectives = [
             fold(a) for state in states for a in state.aliases if ADJECTIVE.match(fold(a)) and fold(a) not in name_words
-        }
+        ]
+        self._exact_only |= set(self._adjectives)
         self._by_sound: dict[str, list[str]] = {}
         # By sound only the English forms: with the French and Spanish ones too, ordinary words sound like names
         # ("please" like "Palaos").
@@ -107,6 +109,10 @@ class Gazetteer:
             return None
         if key in self._by_key:
             return self._by_key[key]
+        described = _DESCRIBED.fullmatch(key)  # "the finish delegation": an adjective misheard where one is expected
+        if described:
+            near = process.extractOne(described[1], self._adjectives, scorer=fuzz.ratio, score_cutoff=cutoff)
+            return self._by_key[near[0]] if near else None
         if len(key) < 4:
             return None
         best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
