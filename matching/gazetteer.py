@@ -109,6 +109,8 @@ class Gazetteer:
             return None
         if key in self._by_key:
             return self._by_key[key]
+        if key.replace(" ", "") in self._by_key:  # a name heard in pieces: "es paña", spelt once joined
+            return self._by_key[key.replace(" ", "")]
         described = _DESCRIBED.fullmatch(key)  # "the finish delegation": an adjective misheard where one is expected
         if described:
             near = process.extractOne(described[1], self._adjectives, scorer=fuzz.ratio, score_cutoff=cutoff)

@@ -999,3 +999,15 @@ def test_the_chair_thanking_the_head_of_delegation_then_calling_a_state_is_the_c
         tracker.attribute("Good morning. The Working Group is in session. Minister, you have the floor.", 0)
         tracker.attribute("Thank you, Madam President. Peru is proud of its record.", 1)
         assert speakers_of(tracker, "Thank you Excellency, the floor goes to Ambassador Fernandez.", 2) == ["Chair"]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("Gracias. A continuación, su iza, tiene la palabra.", "Switzerland"),
+        ("Merci. La parole est au ja pon.", "Japan"),
+    ],
+)
+def test_a_translated_name_heard_in_pieces_is_spelt_once_joined(call, expected):
+    # wording in no labelled set: short French and Spanish names are matched only as spelt, and are spelt joined
+    assert _after([call, "Gracias señora Presidenta. Saludamos al Perú."]) == [(expected, True)]
