@@ -104,7 +104,12 @@ CHAIR_MAX_WORDS = 20
 CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
 SOUND_MIN_LETTERS = 5  # a single heard word taken for a name by sound alone is at least this long
-_FOLLOWED = re.compile(r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?) (?P<x>[^.;!?]+)", re.I)
+_FOLLOWED = re.compile(
+    r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?|"
+    # in French and Spanish: "suivie de", "puis", "ensuite", "seguido de", "y luego", "después"
+    r"suivie? (?:de|par)|puis|ensuite|seguid[oa] (?:de|por)|(?:y )?luego|despu[eé]s) (?P<x>[^.;!?]+)",
+    re.I,
+)
 _LEAD_IN = re.compile(
     r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
     r"permanent representative|observer)s? (?:o[fn] )?)+"
@@ -740,7 +745,8 @@ class FloorTracker:
         if announced:
             followed = _FOLLOWED.search(sentence)
             then = gazetteer().states_in(fold(followed.group("x")), sound_words=SOUND_MAX_WORDS) if followed else []
-            self._followed = then[0] if then else None
+            if then or state is None or state != self._pending:  # "X, followed by Y. X, you have the floor." keeps Y
+                self._followed = then[0] if then else None
             self._hand_over(state, sure)
             if _DEFERRED.match(fold(sentence)):
                 self._pending, self._pending_sure = UNIDENTIFIED, False  # nor is it the list's next

@@ -1011,3 +1011,19 @@ def test_the_chair_thanking_the_head_of_delegation_then_calling_a_state_is_the_c
 def test_a_translated_name_heard_in_pieces_is_spelt_once_joined(call, expected):
     # wording in no labelled set: short French and Spanish names are matched only as spelt, and are spelt joined
     assert _after([call, "Gracias señora Presidenta. Saludamos al Perú."]) == [(expected, True)]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Merci. La Tunisie, suivie de la Turquie. La Tunisie, vous avez la parole.",
+        "Gracias. Túnez y luego Turquía. Túnez, tiene la palabra.",
+    ],
+)
+def test_the_speaker_after_next_announced_in_french_or_spanish_follows_without_a_chair_line(call):
+    # wording in no labelled set
+    tracker = _tracker_after_lesotho()
+    tracker.attribute(call, 2)
+    assert speakers_of(tracker, "Merci Madame la Présidente. La Tunisie salue le Pérou.", 3) == ["Tunisia"]
+    said = tracker.attribute("Merci Madame la Présidente. Nous saluons le rapport du Pérou.", 4)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Türkiye", False)]
