@@ -144,12 +144,17 @@ _NOT_A_NAME = re.compile(
     r"\b(?:(?:his |her |your |son |su )?(?:excellency|excellence|excelencia)|minist(?:er|re|ro)|secretary|"
     r"secretaire|secretari[oa]|ambassador|ambassadeur|embajador[a]?|mr|mister|madam|madame|monsieur|senor|senora|"
     r"le|la|el|go ahead|please|next|proceed|you have the floor|the floor is yours|you|yourself|you may|begin|"
-    r"start|speak|continue|resume)\b"
+    r"start|speak|continue|resume|"
+    # (folded) the same in French and Spanish: "adelante", "allez-y", "tiene usted la palabra", "s'il vous plaît"
+    r"adelante|allez y|proceda|usted|ustedes|vous|por favor|sil vous plait|tiene|avez)\b"
 )
 # The chair's terse words after a hand-over, which no statement opens with alone ("Briefly.", "Two minutes, please.")
 _TERSE = re.compile(
     r"\b(?:briefly|quickly|shortly|very|thank you|thanks|one|two|three|four|five|a|minutes?|seconds?|only|"
-    r"max(?:imum)?)\b"
+    r"max(?:imum)?|"
+    # (folded) "dispone usted de cinco minutos", "vous disposez de trois minutes"
+    r"brevemente|brievement|minutos|segundos|secondes|uno?|una?|une|dos|tres|cuatro|cinco|deux|trois|quatre|cinq|"
+    r"dispone|disposez|de|solo|seulement|maximo)\b"
 )
 # The head of the State under review's delegation is a minister (or a secretary, an attorney general); delegations
 # are led by ambassadors. A hand-over that names only such a title gives the floor to the State under review.
@@ -706,7 +711,9 @@ class FloorTracker:
             if announced and state != absentee:  # "… of Liberia, we will come back to it" calls no one
                 self._hand_over(state, sure)
             return self._chair(start)
-        passed_within, self._passed_within = self._passed_within, False
+        passed_within = self._passed_within
+        if opens_utterance:  # the hand-over within the delegation holds to the end of its utterance ("… adelante")
+            self._passed_within = False
         if self.current is not None and self.current.role == "state_under_review":
             folded = fold(sentence)
             # (not the chair's "Thank you, Excellency, the floor goes to Ambassador …" after the presentation)
@@ -870,6 +877,7 @@ class FloorTracker:
                 self._chair_like(sentence, opens_utterance, after_chair=True)
                 or self._names_the_called(sentence)
                 or not _NOT_A_NAME.sub(" ", _TERSE.sub(" ", fold(sentence))).strip()
+                or (not opens_utterance and self._goes_on_as_chair(sentence))
             ):
                 return self._chair(start)
             return self._open_pending(start)
@@ -898,6 +906,18 @@ class FloorTracker:
             self._hand_over(None, False, chair_words=False)
             return self._open_pending(start)
         return self._chair(start)
+
+    @staticmethod
+    def _goes_on_as_chair(sentence: str) -> bool:
+        """Whether a sentence later in the chair's own utterance is still the chair's: the called delegation has not
+        begun, for nothing in it addresses the chair or speaks as a delegation ("… examines Guatemala. The troika is
+        Lithuania, Malawi and Qatar.")."""
+        return not (
+            _ADDRESSES_CHAIR.match(sentence.strip())
+            or _DELEGATION_CUES.search(sentence)
+            or _DELEGATION_VOICE.search(sentence)
+            or _SELF.match(_SALUTATION.sub("", sentence.strip()))
+        )
 
     def _names_the_called(self, sentence: str) -> bool:
         """Whether a sentence speaks of the State the chair has just called, not as that State: by name, without

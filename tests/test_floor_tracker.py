@@ -1027,3 +1027,40 @@ def test_the_speaker_after_next_announced_in_french_or_spanish_follows_without_a
     assert speakers_of(tracker, "Merci Madame la Présidente. La Tunisie salue le Pérou.", 3) == ["Tunisia"]
     said = tracker.attribute("Merci Madame la Présidente. Nous saluons le rapport du Pérou.", 4)
     assert [(p.speaker, p.confirmed) for p in said] == [("Türkiye", False)]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Gracias. Doy la palabra al Perú para sus respuestas. Señora ministra, adelante.",
+        "Merci. Je donne la parole au Pérou pour ses réponses. Vous disposez de quatre minutes.",
+    ],
+)
+def test_the_chairs_words_after_calling_in_french_or_spanish_are_still_the_chairs(call):
+    # wording in no labelled set
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, call, 2) == ["Chair"]
+    assert speakers_of(tracker, "Gracias presidenta. Sobre la tortura, el Perú ha creado un mecanismo.", 3) == ["Peru"]
+
+
+def test_a_spanish_hand_over_within_the_delegation_holds_to_the_end_of_its_utterance():
+    # wording in no labelled set
+    tracker = FloorTracker("Peru")
+    tracker.attribute("Buenos días, declaro abierta la sesión. Señor ministro, tiene usted la palabra.", 0)
+    tracker.attribute("Gracias señora presidenta. El Perú presenta su cuarto informe.", 1)
+    said = tracker.attribute("Para los detalles cedo la palabra a mi colega la viceministra. Adelante por favor.", 2)
+    assert [p.speaker for p in said] == ["Peru"]
+    assert speakers_of(tracker, "Muchas gracias señor ministro. El plan nacional cubre todas las regiones.", 3) == [
+        "Peru"
+    ]
+
+
+def test_the_chair_going_on_after_calling_the_state_under_review_is_still_the_chair():
+    # wording in no labelled set: the opening calls the State under review, then names the troika
+    tracker = FloorTracker("Peru")
+    said = tracker.attribute(
+        "Buenos días, declaro abierta la sesión. Hoy el grupo de trabajo examina al Perú. La troika la forman Chad,"
+        " Fiji y Omán, a quienes agradezco su apoyo.",
+        0,
+    )
+    assert [p.speaker for p in said] == ["Chair"]
