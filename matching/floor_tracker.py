@@ -381,6 +381,7 @@ _COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
 _CLOSED = re.compile(r"\bthank you(?: (?:very|so) much)?(?: for your attention)?[.!]?$", re.I)
 _LEAD_THANKS = re.compile(r"^(?:(?:i )?thank you(?: (?:very|so) much)?[.!]\s*)+", re.I)  # a bare "Thank you." first
 _THANKS = re.compile(r"^(?:thank you|thanks)(?: (?:very|so) much)?[.!]?$", re.I)
+_THANKS_LEAD = re.compile(rf"^(?:i )?(?:{_THANKS_WORDS}|thanks)(?: (?:very|so) much)?[,.!]?\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -512,7 +513,8 @@ class FloorTracker:
                 return True, self.sur, True
         if paced and not _spelt(folded):
             return False, None, False
-        original, sentence = sentence.strip(), _COURTESY.sub("", sentence.strip())
+        # "thank you china the chair now turns to …" calls not China
+        original, sentence = sentence.strip(), _COURTESY.sub("", self._past_thanks_to_speaker(sentence.strip()))
         for pattern in _ANNOUNCE:
             m = pattern.search(sentence)
             if not m:
@@ -906,6 +908,18 @@ class FloorTracker:
             self._hand_over(None, False, chair_words=False)
             return self._open_pending(start)
         return self._chair(start)
+
+    def _past_thanks_to_speaker(self, sentence: str) -> str:
+        """A sentence without its opening thanks to the speaker who just spoke, named without a pause ("gracias
+        china ahora …"); any other sentence as it is."""
+        thanks = _THANKS_LEAD.match(sentence)
+        if self.current is None or self.current.role == "chair" or thanks is None:
+            return sentence
+        words = sentence[thanks.end() :].split(" ")
+        for n in range(min(4, len(words) - 1), 0, -1):
+            if self._is_current(" ".join(words[:n])):
+                return " ".join(words[n:])
+        return sentence
 
     @staticmethod
     def _goes_on_as_chair(sentence: str) -> bool:

@@ -1064,3 +1064,15 @@ def test_the_chair_going_on_after_calling_the_state_under_review_is_still_the_ch
         0,
     )
     assert [p.speaker for p in said] == ["Chair"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "thank you lesotho the chair now recognises the republic of ghana please",
+        "merci lesotho au tour du ghana s'il vous plaît",
+    ],
+)
+def test_the_speaker_thanked_without_a_pause_before_the_call_is_not_the_one_called(call):
+    # wording in no labelled set
+    assert _after([call, "Thank you, Madam President. We welcome Peru."]) == [("Ghana", True)]
