@@ -460,8 +460,8 @@ class FloorTracker:
     def _with_list(self, by_sound: State | None, words: str) -> tuple[State | None, bool]:
         """A name not heard clearly, weighed against the speakers list; never confirmed."""
         expected = self._expected_next()
-        if expected is None or by_sound == expected:
-            return by_sound, False
+        if expected is None or by_sound == expected or (by_sound is not None and by_sound == self._pending):
+            return by_sound, False  # as expected, or the State just called, called again
         # The published order beats a near-miss ("Braille" after Benin, with Brazil listed next); a sound-alike
         # further down the list moves the pointer there.
         forms = (expected.name, expected.display, *expected.aliases)

@@ -1076,3 +1076,14 @@ def test_the_chair_going_on_after_calling_the_state_under_review_is_still_the_ch
 def test_the_speaker_thanked_without_a_pause_before_the_call_is_not_the_one_called(call):
     # wording in no labelled set
     assert _after([call, "Thank you, Madam President. We welcome Peru."]) == [("Ghana", True)]
+
+
+def test_the_state_called_first_called_again_by_sound_is_not_replaced_by_the_one_to_follow():
+    # wording in no labelled set: "Mow ritius" is Mauritius called again, not Mexico, announced to follow it
+    said = _after(
+        [
+            "First on my list, Mauritius, to be followed by Mexico. Mow ritius, you have the floor.",
+            "Thank you, Madam President.",
+        ]
+    )
+    assert said == [("Mauritius", False)]
