@@ -36,8 +36,14 @@ _ANNOUNCE = [
         r"\b(?:donne|donner|passe|passer|redonne|redonner|c[eè]de) (?:maintenant |à présent |ensuite )?la parole "
         r"(?:à|au|aux) (?P<x>[^.;!?]+)",
         r"\bla parole est (?:maintenant )?(?:à|au|aux) (?P<x>[^.;!?]+)",
+        # moving on to a speaker: "nous passons maintenant au Ghana", "pasamos a Chile", "we now move on to Chile"
+        r"\b(?:passons|pasamos|we (?:now )?move(?: on)?) (?:maintenant |ahora |donc |now )?(?:à|au|aux|a|al|to) "
+        r"(?P<x>[^.;!?]+)",
         r"\b(?:doy|cedo|paso|concedo|damos|otorgo) (?:ahora )?la palabra (?:a|al) (?P<x>[^.;!?]+)",
         r"^(?P<x>[^.;!?]{2,80}?),? (?:vous avez la parole|tiene (?:usted )?la palabra)\b",
+        # the floor given with its time: "Kazakhstan, you have eight minutes", "vous disposez de trois minutes"
+        r"^(?P<x>[^.;!?]{2,80}?),? (?:you have|vous (?:avez|disposez de)|(?:usted )?(?:tiene|dispone de))"
+        r"(?: uh| euh| eh)? (?:\w+ ){0,2}(?:minutes?|minutos)\b",
     )
 ]
 # Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
@@ -80,6 +86,8 @@ _HANDING_ON = (
     # "c'est à vous", "au tour de", "la délégation suivante", "je passe la parole", "adelante"
     r"s'il vous pla[iî]t|allez-y|c'est [aà] vous|au tour d|d[eé]l[eé]gation suivante|orateur suivant|"
     r"je passe (?:la parole|donc|[aà])|adelante|siguiente delegaci[oó]n|(?:micr[oó]fono|palabra) es suy[oa]|"
+    # moving on to the next speaker: "nous passons à la Belgique", "pasamos a Chile", "we move on to Chile"
+    r"(?:nous )?passons (?:maintenant )?(?:[aà]|au|aux)|pasamos (?:ahora )?(?:a|al)|(?:we )?move (?:on )?to|"
     r"(?:micro|parole) est [aà] vous"
 )
 # Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
@@ -107,7 +115,7 @@ SOUND_MIN_LETTERS = 5  # a single heard word taken for a name by sound alone is 
 _FOLLOWED = re.compile(
     r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?|"
     # in French and Spanish: "suivie de", "puis", "ensuite", "seguido de", "y luego", "después"
-    r"suivie? (?:de|par)|puis|ensuite|seguid[oa] (?:de|por)|(?:y )?luego|despu[eé]s) (?P<x>[^.;!?]+)",
+    r"suivie? (?:de|du|des|par)|puis|ensuite|seguid[oa] (?:de|del|por)|(?:y )?luego|despu[eé]s) (?P<x>[^.;!?]+)",
     re.I,
 )
 _LEAD_IN = re.compile(
@@ -121,7 +129,8 @@ _LEAD_IN = re.compile(
 # colleague Dr Ortiz"): the name is a person's, never heard as a State by sound. Matched on folded words.
 _TITLE_WORD = (
     r"(?:deputy |vice[- ])?(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|"
-    r"senator|madame|monsieur|docteure?|senora?|doctora?)\b"
+    r"senator|madame|monsieur|docteure?|senora?|doctora?|directeur|directrice|directora|ambassadeur|ambassadrice|"
+    r"embajadora?|conseill[eè]re?|consejer[oa])\b"
 )
 # titles taken whole ("Madam Ambassador of …" is a State's), and never the chair's own ("Madam President")
 _PERSON_TITLE = (
@@ -133,10 +142,13 @@ _PERSON = re.compile(rf"^{_PERSON_TITLE}(?: [\w'-]+){{1,3}}$")  # a name is one 
 # Ambassador Abdel Rahman", "I will now hand over to my colleague", "je cède la parole à Madame …"): the State under
 # review goes on speaking. Matched on folded words.
 _WITHIN_DELEGATION = re.compile(
-    r"\b(?:(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al)|hand (?:\w+ )?over to|pass (?:it |the word )?(?:on )?to) "
+    r"\b(?:(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al|au|aux)|hand (?:\w+ )?over to|"
+    r"pass (?:it |the word )?(?:on )?to) "
     # a colleague, not "our colleagues from Ljubljana", who are another delegation
     rf"(?:(?:my|our|mon|ma|notre|mi|nuestr[oa]) (?:\w+ )?(?:colleague|collegue|colega|companer[oa])\b|"
-    rf"{_PERSON_TITLE})"
+    # a title, with a name or a function ("au directeur des droits humains"), never the chair's own
+    rf"(?:(?:his|her) excellency |the |la |le |el |l )?{_TITLE_WORD}(?: {_TITLE_WORD})*+"
+    r"(?!,? (?:president|presidente|presidenta|vice|chair\w*)\b)(?= \w))"
 )
 # Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
 # ("please" and Palau, "go ahead"); matched on folded words.
@@ -485,7 +497,7 @@ class FloorTracker:
         if heard is not None:
             return heard, True  # a name heard clearly is taken, on the list or not
         named_later = gazetteer().states_in(folded, sound_words=0)  # "the Minister, head of the delegation of X"
-        if len(named_later) == 1:
+        if len(set(named_later)) == 1:  # once, or said twice ("Ghana has asked to speak, Ghana you have …")
             return named_later[0], True
         if not words or _PERSON.match(head.strip()):
             return None, False  # "Excellency, you have the floor": a hand-over that names nobody
@@ -916,7 +928,7 @@ class FloorTracker:
         if self.current is None or self.current.role == "chair" or thanks is None:
             return sentence
         words = sentence[thanks.end() :].split(" ")
-        for n in range(min(4, len(words) - 1), 0, -1):
+        for n in range(1, min(4, len(words) - 1) + 1):  # the fewest words that name it ("kazakhstan", not "… we")
             if self._is_current(" ".join(words[:n])):
                 return " ".join(words[n:])
         return sentence

@@ -1087,3 +1087,25 @@ def test_the_state_called_first_called_again_by_sound_is_not_replaced_by_the_one
         ]
     )
     assert said == [("Mauritius", False)]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Thank you. Before we go on, Ghana has asked to speak now, Ghana you have uh three minutes",
+        "Je vous remercie. Nous passons maintenant au Ghana.",
+    ],
+)
+def test_the_floor_given_with_its_time_or_by_moving_on_hands_over(call):
+    # wording in no labelled set
+    assert _after([call, "Thank you, Madam President. We welcome Peru."]) == [("Ghana", True)]
+
+
+def test_the_state_under_review_passing_the_floor_to_a_function_in_french_goes_on_speaking():
+    # wording in no labelled set
+    tracker = FloorTracker("Peru")
+    tracker.attribute("Bonjour, la séance est ouverte. Monsieur le Ministre, vous avez la parole.", 0)
+    tracker.attribute("Merci Monsieur le Président. Le Pérou présente son rapport.", 1)
+    said = tracker.attribute("Pour la santé je passe la parole à la directrice des hôpitaux publics.", 2)
+    assert [p.speaker for p in said] == ["Peru"]
+    assert speakers_of(tracker, "Merci Monsieur le Ministre. Nos hôpitaux couvrent le pays.", 3) == ["Peru"]
