@@ -40,9 +40,11 @@ _ANNOUNCE = [
         r"\b(?:passons|pasamos|we (?:now )?move(?: on)?) (?:maintenant |ahora |donc |now )?(?:à|au|aux|a|al|to) "
         r"(?P<x>[^.;!?]+)",
         r"\b(?:doy|cedo|paso|concedo|damos|otorgo) (?:ahora )?la palabra (?:a|al) (?P<x>[^.;!?]+)",
-        r"^(?P<x>[^.;!?]{2,80}?),? (?:vous avez la parole|tiene (?:usted )?la palabra)\b",
+        r"^(?P<x>[^.;!?]{2,80}?),? (?:vous avez la parole|tiene (?:usted )?la palabra|(?:el micr[oó]fono|la palabra) "
+        r"es suy[oa]|la parole est [aà] vous|c'est [aà] vous)\b",
         # the floor given with its time: "Kazakhstan, you have eight minutes", "vous disposez de trois minutes"
-        r"^(?P<x>[^.;!?]{2,80}?),? (?:you have|vous (?:avez|disposez de)|(?:usted )?(?:tiene|dispone de))"
+        r"^(?P<x>[^.;!?]{2,80}?),? (?:you have|vous (?:avez|disposez de)|usted (?:tiene|dispone de)|"
+        r"(?:tiene|dispone) usted(?: de)?)"  # to the one called: "el Estado examinado dispone de …" calls no one
         r"(?: uh| euh| eh)? (?:\w+ ){0,2}(?:minutes?|minutos)\b",
     )
 ]
@@ -75,7 +77,10 @@ _NAMED_BY_ITS_PEOPLE = r"(?:colleagues|friends) (?:from|of)"
 _LANGUAGES = r"english|french|spanish|arabic|russian|chinese"
 _PROCEDURE = re.compile(
     r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
-    rf"concluding|remarks|proceed|go ahead|speaking time|{_NAMED_BY_ITS_PEOPLE})\b",
+    rf"concluding|remarks|proceed|go ahead|speaking time|{_NAMED_BY_ITS_PEOPLE}|"
+    # (folded) in French and Spanish: "la parole", "la liste des orateurs", "dispone de setenta minutos"
+    r"parole|palabra|orateurs?|oradores?|liste|lista|minutos|segundos|secondes|secretariat|secretaria|"
+    r"delegaciones|interpretes|seance|sesion)\b",
     re.I,
 )
 # Words that hand the floor on, whether or not a name follows.
@@ -891,7 +896,9 @@ class FloorTracker:
                 self._chair_like(sentence, opens_utterance, after_chair=True)
                 or self._names_the_called(sentence)
                 or not _NOT_A_NAME.sub(" ", _TERSE.sub(" ", fold(sentence))).strip()
-                or (not opens_utterance and self._goes_on_as_chair(sentence))
+                # later in its own utterance, or procedure in words no statement opens with ("the State under
+                # review has seventy minutes in total")
+                or ((not opens_utterance or _PROCEDURE.search(fold(sentence))) and self._goes_on_as_chair(sentence))
             ):
                 return self._chair(start)
             return self._open_pending(start)

@@ -1109,3 +1109,12 @@ def test_the_state_under_review_passing_the_floor_to_a_function_in_french_goes_o
     said = tracker.attribute("Pour la santé je passe la parole à la directrice des hôpitaux publics.", 2)
     assert [p.speaker for p in said] == ["Peru"]
     assert speakers_of(tracker, "Merci Monsieur le Ministre. Nos hôpitaux couvrent le pays.", 3) == ["Peru"]
+
+
+def test_the_time_the_state_under_review_has_said_of_it_calls_no_one():
+    # wording in no labelled set: only "usted dispone de …" gives the floor, not "el Estado examinado dispone de …"
+    tracker = FloorTracker("Peru", ["Mexico", "Chile"])
+    tracker.attribute("Buenos días, declaro abierta la sesión. Examinamos hoy al Perú.", 0)
+    assert speakers_of(tracker, "Recuerdo que el Estado examinado dispone de setenta minutos en total.", 1) == ["Chair"]
+    assert speakers_of(tracker, "Sin más demora, señor ministro, el micrófono es suyo.", 2) == ["Chair"]
+    assert speakers_of(tracker, "Muchas gracias señor presidente. Es un honor presentar el informe.", 3) == ["Peru"]
