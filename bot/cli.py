@@ -10,35 +10,22 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from uprwatch.bot.console_notifier import ConsoleNotifier
-from uprwatch.bot.corpus_report import inspect_report
-from uprwatch.bot.database import NoSessionLog, shown_url
-from uprwatch.bot.events_file import EventsFile
-from uprwatch.bot.reports.formats import FORMATS, render
-from uprwatch.bot.reports.json_export import import_session
-from uprwatch.bot.service import Service
-from uprwatch.bot.session_calendar import ENDED, check_sessions, session_files
-from uprwatch.bot.session_runner import RunSummary, SessionRunner, Sink
-from uprwatch.bot.session_setup import session_corpus, session_engines, session_router
-from uprwatch.bot.session_store import SessionStore
-from uprwatch.bot.telegram.app import TOKEN_ENV, TelegramBot, find_token
-from uprwatch.bot.telegram.commands import BotServices
-from uprwatch.bot.telegram.outbox import Outbox
-from uprwatch.bot.telegram.subscribers import SubscriberStore
 from uprwatch.config import defaults, samples
+from uprwatch.config.defaults import REPORT_FORMATS
 from uprwatch.config.errors import UserError
 from uprwatch.config.samples import SESSIONS_DIR
 from uprwatch.config.session_file import ScheduleSettings, SessionFile, load_session_file
-from uprwatch.matching.corpus import Corpus
-from uprwatch.matching.corpus_loader import load_corpus
-from uprwatch.matching.gazetteer import gazetteer
-from uprwatch.matching.matcher import Matcher
-from uprwatch.transcribe.pipeline import transcribe_source
-from uprwatch.transcribe.sources import open_source
-from uprwatch.transcribe.types import StreamGap
-from uprwatch.transcribe.whisper_engine import WhisperEngine
+
+# Each command imports what it runs, inside it: Whisper, yt-dlp, Telegram and SQLAlchemy together take two seconds
+# to import, which `uprwatch --help`, `report` or `sessions` should not wait for.
+if TYPE_CHECKING:
+    from uprwatch.bot.session_runner import RunSummary, SessionRunner
+    from uprwatch.bot.session_store import SessionStore
+    from uprwatch.bot.telegram.app import TelegramBot
+    from uprwatch.matching.corpus import Corpus
 
 DEMO_LEAD_S = 10  # seconds from `serve --demo` to the demo session's start
 
@@ -49,6 +36,12 @@ def _note(message: str) -> None:
 
 def _telegram(settings: SessionFile, store: SessionStore, runner: SessionRunner, corpus: Corpus) -> TelegramBot | None:
     """The Telegram bot for this session, or None (said once) when no token is configured."""
+    from uprwatch.bot.session_setup import session_router
+    from uprwatch.bot.telegram.app import TOKEN_ENV, TelegramBot, find_token
+    from uprwatch.bot.telegram.commands import BotServices
+    from uprwatch.bot.telegram.outbox import Outbox
+    from uprwatch.bot.telegram.subscribers import SubscriberStore
+
     token = find_token(settings.telegram)
     if token is None:
         _note(f"Telegram: off (no {TOKEN_ENV}); alerts go to the console, the events file and the session log.")
@@ -86,6 +79,14 @@ def _replay(
     model: str | None,
     show_utterances: bool,
 ) -> int:
+    from uprwatch.bot.console_notifier import ConsoleNotifier
+    from uprwatch.bot.database import shown_url
+    from uprwatch.bot.events_file import EventsFile
+    from uprwatch.bot.session_runner import SessionRunner, Sink
+    from uprwatch.bot.session_setup import session_corpus, session_engines
+    from uprwatch.bot.session_store import SessionStore
+    from uprwatch.transcribe.sources import open_source
+
     settings = load_session_file(session_path)
     spec = source or settings.session.source
     if not spec:
@@ -137,6 +138,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    from uprwatch.transcribe.pipeline import transcribe_source
+    from uprwatch.transcribe.sources import open_source
+    from uprwatch.transcribe.types import StreamGap
+    from uprwatch.transcribe.whisper_engine import WhisperEngine
+
     if args.translate and args.language == "en":
         raise UserError("--translate: the audio is already English; add --language floor (or fr, es, …) to translate")
     source = open_source(args.audio, language=args.language)
@@ -189,6 +195,10 @@ def _match_rows(path: Path) -> list[dict]:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from uprwatch.matching.corpus_loader import load_corpus
+    from uprwatch.matching.gazetteer import gazetteer
+    from uprwatch.matching.matcher import Matcher
+
     if bool(args.text) == bool(args.input):
         raise UserError("give either TEXT or --input IN.jsonl")
     corpus = load_corpus([Path(p) for p in args.corpus], None, args.state_under_review)
@@ -239,6 +249,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_inspect(args: argparse.Namespace) -> int:
+    from uprwatch.bot.corpus_report import inspect_report
+    from uprwatch.matching.corpus_loader import load_corpus
+
     corpus = load_corpus([Path(p) for p in args.files], None, args.state_under_review)
     for line in inspect_report(corpus):
         print(line)
@@ -253,6 +266,9 @@ def _calendar_times(when: datetime) -> str:
 
 def _logged_types(db: str, sessions: list[str]) -> dict[str, set[str]] | None:
     """The event types the session log holds per session; None when there is no log yet."""
+    from uprwatch.bot.database import NoSessionLog
+    from uprwatch.bot.session_store import SessionStore
+
     try:
         store = SessionStore(db, existing=True)
     except NoSessionLog:
@@ -264,6 +280,8 @@ def _logged_types(db: str, sessions: list[str]) -> dict[str, set[str]] | None:
 
 
 def cmd_sessions_list(args: argparse.Namespace) -> int:
+    from uprwatch.bot.session_calendar import ENDED, check_sessions, session_files
+
     calendar = check_sessions(session_files(Path(args.sessions)))
     now = datetime.now(UTC)
     logged = _logged_types(args.db or defaults.default_db_url(), [b.id for b in calendar.bookings])
@@ -282,6 +300,8 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions_check(args: argparse.Namespace) -> int:
+    from uprwatch.bot.session_calendar import check_sessions, session_files
+
     paths = [Path(p) for p in args.files] or session_files(Path(args.sessions))
     calendar = check_sessions(paths)
     for problem in calendar.problems:
@@ -303,6 +323,8 @@ def _demo_booking() -> SessionFile:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from uprwatch.bot.service import Service
+
     folder = Path(args.sessions)
     if not folder.is_dir() and not args.demo:
         raise UserError(f"no sessions folder at {folder}; create it or pass --sessions DIR")
@@ -324,6 +346,11 @@ def _report_list(store: SessionStore) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """`uprwatch report`: a session's report in one format, the list of sessions, or an import."""
+    from uprwatch.bot.database import shown_url
+    from uprwatch.bot.reports.formats import render
+    from uprwatch.bot.reports.json_export import import_session
+    from uprwatch.bot.session_store import SessionStore
+
     db = args.db or defaults.default_db_url()
     if args.target[:1] == ["import"]:
         if len(args.target) != 2:
@@ -418,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
         usage="uprwatch report SESSION_ID [--format FMT] [--out PATH] [--db URL] | --list | import FILE.json",
     )
     p.add_argument("target", nargs="*", help="SESSION_ID, or: import FILE.json")
-    p.add_argument("--format", default="html", help=f"{' | '.join(FORMATS)} (default html)")
+    p.add_argument("--format", default="html", help=f"{' | '.join(REPORT_FORMATS)} (default html)")
     p.add_argument("--out", help="file to write (default SESSION_ID.FORMAT here; - for the terminal)")
     p.add_argument("--db", help=f"session log database URL (default {defaults.default_db_url()})")
     p.add_argument("--list", action="store_true", help="the sessions in the log")

@@ -58,3 +58,5 @@ def default_db_url() -> str:
 # The State under review answering an advance question paraphrases it loosely; when it names the asking
 # State, a match needs this many points less than the alert threshold.
 ANSWER_SCORE_DROP = 25.0
+
+REPORT_FORMATS = ("html", "md", "json", "csv", "srt", "vtt")  # what `uprwatch report --format` and /report give

@@ -11,9 +11,9 @@ from uprwatch.bot.reports.json_export import render_json
 from uprwatch.bot.reports.markdown_report import render_markdown
 from uprwatch.bot.reports.model import SessionReport, build_report, last_run
 from uprwatch.bot.session_store import SessionStore
+from uprwatch.config.defaults import REPORT_FORMATS as FORMATS
 from uprwatch.config.errors import UserError
 
-FORMATS = ("html", "md", "json", "csv", "srt", "vtt")
 SHOWN_KNOWN = 10
 
 
