@@ -137,12 +137,12 @@ _TITLE_WORD = (
     r"senator|madame|monsieur|docteure?|senora?|doctora?|directeur|directrice|directora|ambassadeur|ambassadrice|"
     r"embajadora?|conseill[eè]re?|consejer[oa])\b"
 )
-# titles taken whole ("Madam Ambassador of …" is a State's), and never the chair's own ("Madam President")
-_PERSON_TITLE = (
-    rf"(?:(?:his|her) excellency |the )?{_TITLE_WORD}(?: {_TITLE_WORD})*+"
-    r"(?!,? (?:of|on|from|for|de|du|del|des|d|president|presidente|presidenta|vice|chair\w*)\b)(?= \w)"
-)
-_PERSON = re.compile(rf"^{_PERSON_TITLE}(?: [\w'-]+){{1,3}}$")  # a name is one to three words
+# Titles are taken whole ("Madam Ambassador of …" is a State's), and the chair's own ("Madam President") is no person.
+_TITLES = rf"(?:(?:his|her) excellency )?{_TITLE_WORD}(?: {_TITLE_WORD})*+"
+_NOT_THE_CHAIR = r"president|presidente|presidenta|vice|chair\w*"
+_PERSON = re.compile(
+    rf"^{_TITLES}(?!,? (?:of|on|from|for|de|du|del|des|d|{_NOT_THE_CHAIR})\b)(?: [\w'-]+){{1,3}}$"
+)  # a name is one to three words
 # The head of the State under review's delegation passing the floor to a member of it ("on women I give the floor to
 # Ambassador Abdel Rahman", "I will now hand over to my colleague", "je cède la parole à Madame …"): the State under
 # review goes on speaking. Matched on folded words.
@@ -151,9 +151,8 @@ _WITHIN_DELEGATION = re.compile(
     r"pass (?:it |the word )?(?:on )?to) "
     # a colleague, not "our colleagues from Ljubljana", who are another delegation
     rf"(?:(?:my|our|mon|ma|notre|mi|nuestr[oa]) (?:\w+ )?(?:colleague|collegue|colega|companer[oa])\b|"
-    # a title, with a name or a function ("au directeur des droits humains"), never the chair's own
-    rf"(?:(?:his|her) excellency |the |la |le |el |l )?{_TITLE_WORD}(?: {_TITLE_WORD})*+"
-    r"(?!,? (?:president|presidente|presidenta|vice|chair\w*)\b)(?= \w))"
+    # a title, with a name or a function ("au directeur des droits humains")
+    rf"(?:the |la |le |el |l )?{_TITLES}(?!,? (?:{_NOT_THE_CHAIR})\b)(?= \w))"
 )
 # Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
 # ("please" and Palau, "go ahead"); matched on folded words.
@@ -911,12 +910,7 @@ class FloorTracker:
             and not (self._trouble and _NAMELESS_HANDOVER.search(sentence) and not _FIRST_PERSON.search(sentence))
             # within its own utterance after a cut over the room, the chair goes on ("One moment.") until a sentence
             # speaks as a delegation
-            and not (
-                not opens_utterance
-                and self._trouble
-                and not _DELEGATION_CUES.search(sentence)
-                and not _DELEGATION_VOICE.search(sentence)
-            )
+            and not (not opens_utterance and self._trouble and self._goes_on_as_chair(sentence))
         ):
             # "Please conclude." in the middle of a statement, and the speaker finishes: a new statement would open
             # by addressing the chair or naming itself. Sent unconfirmed: the evidence is what is missing.
