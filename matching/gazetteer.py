@@ -107,10 +107,10 @@ class Gazetteer:
         key = fold(text)
         if not key:
             return None
-        if key in self._by_key:
-            return self._by_key[key]
-        if key.replace(" ", "") in self._by_key:  # a name heard in pieces: "es paña", spelt once joined
-            return self._by_key[key.replace(" ", "")]
+        # as spelt, or heard in pieces and spelt once joined ("es paña")
+        spelt = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
+        if spelt is not None:
+            return spelt
         described = _DESCRIBED.fullmatch(key)  # "the finish delegation": an adjective misheard where one is expected
         if described:
             near = process.extractOne(described[1], self._adjectives, scorer=fuzz.ratio, score_cutoff=cutoff)
