@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from uprwatch.config.defaults import cache_dir
+from uprwatch.matching.embedding_adapter import adapted, embedding_adapter
 from uprwatch.matching.match_index import MatchIndex
 from uprwatch.matching.sentence_encoder import DIMENSIONS, WEIGHTS_SHA256, sentence_encoder
 
@@ -39,17 +40,28 @@ def _cached_vectors(texts: list[str]) -> np.ndarray:
 
 
 class SemanticIndex:
-    """Cosine search over the keys (whole texts and clauses) of a match index."""
+    """Cosine search over the keys (whole texts and clauses) of a match index, in the adapted embedding space.
 
-    def __init__(self, index: MatchIndex):
+    `adapter` is the map queries and keys go through: the shipped one unless given (the identity for the model's
+    own space, a fold's map while the echo model is fitted).
+    """
+
+    def __init__(self, index: MatchIndex, adapter: np.ndarray | None = None):
         self.index = index
-        self.vectors = _cached_vectors(index.key_texts) if index.key_texts else np.zeros((0, DIMENSIONS), np.float32)
+        # the model's own embeddings, as cached; `vectors` are the same through the adapter
+        self.raw = _cached_vectors(index.key_texts) if index.key_texts else np.zeros((0, DIMENSIONS), np.float32)
         self._first_key = np.array([keys[0] for keys in index.keys_of], dtype=np.int64)  # keys run item by item
+        self.adapt(embedding_adapter() if adapter is None else adapter)
         sentence_encoder()  # loaded now, even when the corpus came from the cache: not on the session's first sentence
 
+    def adapt(self, adapter: np.ndarray) -> None:
+        """Search through another map from now on."""
+        self.adapter = adapter
+        self.vectors = adapted(self.raw, adapter)
+
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Query embeddings, one row per text."""
-        return sentence_encoder().encode(texts)
+        """Query embeddings, one row per text, in the space the keys are searched in."""
+        return adapted(sentence_encoder().encode(texts), self.adapter)
 
     def cosines(self, query: np.ndarray, kinds: tuple[str, ...]) -> np.ndarray:
         """Best cosine per item (over its keys) for one query vector; items of other kinds get -1."""

@@ -1,8 +1,12 @@
 """The meaning stage: sentence embeddings computed on the CPU, cached per corpus, and the echo decision."""
 
 import numpy as np
+import pytest
+from uprwatch.config.errors import UserError
 from uprwatch.matching.corpus import CorpusItem
+from uprwatch.matching.embedding_adapter import adapted, embedding_adapter
 from uprwatch.matching.matcher import Matcher
+from uprwatch.matching.semantic_index import SemanticIndex
 from uprwatch.matching.sentence_encoder import sentence_encoder
 
 # written for this test, in no labelled set and in no corpus
@@ -55,7 +59,7 @@ def test_a_demand_in_other_words_is_matched_and_a_shared_theme_is_not(tmp_path, 
     marked[0, 0] = 42.0  # a value no embedding has: seen again only if the file is read
     np.save(cached[0], marked)
     again = Matcher(corpus())
-    assert again.semantic is not None and again.semantic.vectors[0, 0] == 42.0
+    assert again.semantic is not None and again.semantic.raw[0, 0] == 42.0
 
 
 def test_answers_of_the_state_under_review_are_not_matched_by_meaning(tmp_path, monkeypatch):
@@ -65,3 +69,29 @@ def test_answers_of_the_state_under_review_are_not_matched_by_meaning(tmp_path, 
     said = "Free the activists who are jailed only for peacefully defending human rights."
     assert [m.ref for m in matcher.match_text(said)] == ["Q-Iceland-1"]  # a delegation raising it, by meaning
     assert matcher.match_text(said, answering=True) == []  # the same words as an answer: wording only
+
+
+def test_queries_and_corpus_keys_are_searched_through_the_shipped_adapter(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPRWATCH_CACHE_DIR", str(tmp_path))
+    adapter = embedding_adapter()
+    assert adapter.shape == (384, 384) and not np.allclose(adapter, np.eye(384))  # a learned map, not the identity
+    matcher = Matcher(corpus())
+    semantic = matcher.semantic
+    assert semantic is not None
+    assert np.allclose(semantic.vectors, adapted(semantic.raw, adapter), atol=1e-6)
+    # the same map on both sides: a corpus text searched for itself is still its own nearest, at cosine 1
+    cosines = semantic.cosines(semantic.embed([TEXTS[2]])[0], ("recommendation",))
+    assert int(np.argmax(cosines)) == 2 and abs(cosines[2] - 1.0) < 1e-4
+    # and not the model's own space: the cosines between the corpus texts move
+    raw = SemanticIndex(matcher.index, adapter=np.eye(384, dtype=np.float32))
+    assert not np.allclose(raw.vectors @ raw.vectors.T, semantic.vectors @ semantic.vectors.T, atol=1e-3)
+
+
+def test_a_damaged_adapter_file_is_a_one_line_error_naming_the_fix(tmp_path):
+    wrong = tmp_path / "adapter.npy"
+    np.save(wrong, np.eye(12, dtype=np.float32))
+    with pytest.raises(UserError, match=r"12, 12.*refit with bench/generalisation.py --fit"):
+        embedding_adapter(wrong)
+    (tmp_path / "torn.npy").write_bytes(b"\x93NUMPY")
+    with pytest.raises(UserError, match=r"cannot be read.*make install"):
+        embedding_adapter(tmp_path / "torn.npy")
