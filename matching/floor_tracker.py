@@ -302,8 +302,10 @@ _CHAIR_ONLY = re.compile(
 # torture to an end" is not one.
 _PACE = re.compile(
     r"(?:^|[,;:]\s*)(?:(?:excellency|sir|madam|ambassador)\W+)?"
-    r"(?:please|kindly|could you|would you|can you|i (?:must|would|will have to) ask you to|may i ask you to|"
-    r"i invite you to)\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
+    r"(?:please|kindly|could you|would you|can you|i invite you to|"
+    # "May I ask the distinguished delegate to…", "I must ask the speaker to…": the one speaking, not one called
+    r"(?:i (?:must|would|will have to)|may i|might i) ask (?:you|the (?:distinguished )?(?:delegate|delegation|"
+    r"speaker|representative|ambassador)) to)\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
     r"slow down|speak (?:a (?:little|bit) )?(?:more )?slowly|"
     r"bring (?:your|the|this) (?:statement|remarks|intervention) to an? (?:close|end))\b",
     re.I,
@@ -988,7 +990,11 @@ class FloorTracker:
             named, sure = self._identifies_itself(sentence)
         if named is not None:
             return self._open_state(named, start, confirmed=sure)
-        if _REPLIES.search(sentence) and self.current is not None and self.current.role != "state_under_review":
+        if self.current is not None and self.current.role == "state_under_review" and self._followed is None:
+            # its replies run long and greet the chair again after a pause ("Thank you, Madam President. On the
+            # question of…"); no one was called, and no one named
+            return self.current.speaker, self.current.role, None
+        if _REPLIES.search(sentence) and self.current is not None:
             return self._open_state(self.sur, start, confirmed=False)
         self._hand_over(None, False, chair_words=False)  # the words are the new statement's, not the chair's
         return self._open_pending(start)

@@ -520,16 +520,21 @@ def test_a_statement_opening_on_a_recommendation_after_a_chair_remark_is_a_deleg
         "Please bring your statement to a close.",
         "The booths cannot keep up, please slow down.",
         "Excellency, kindly conclude your statement.",
+        # asking the one speaking by role is no call ("the distinguished representative" is not the next one)
+        "I must ask the distinguished representative to wrap up, please.",
+        "Might I ask the delegate to bring the statement to a close.",
     ],
 )
-def test_a_statement_the_chair_cut_into_goes_on_unconfirmed(remark):
-    tracker = _tracker_after_lesotho()  # Lesotho has not finished: no "I thank you"
+@pytest.mark.parametrize("speakers", [None, ["Lesotho", "Libya"]])
+def test_a_statement_the_chair_cut_into_goes_on_unconfirmed(remark, speakers):
+    tracker = _tracker_after_lesotho(speakers)  # Lesotho has not finished: no "I thank you"
     assert speakers_of(tracker, remark, 2) == ["Chair"]
     said = tracker.attribute("and lastly we ask Peru to fund legal aid in every province", 3)
     assert [(p.speaker, p.confirmed) for p in said] == [("Lesotho", False)]
     # a new statement opens by addressing the chair: the cut-in statement is not taken up again
     tracker.attribute("Thank you. Next speaker, please.", 4)
-    assert speakers_of(tracker, "Madam President, we thank Peru for its openness.", 5) == [UNIDENTIFIED]
+    expected = "Libya" if speakers else UNIDENTIFIED
+    assert speakers_of(tracker, "Madam President, we thank Peru for its openness.", 5) == [expected]
 
 
 def test_the_chair_thanking_the_speaker_by_name_closes_its_statement():
@@ -1118,3 +1123,15 @@ def test_the_time_the_state_under_review_has_said_of_it_calls_no_one():
     assert speakers_of(tracker, "Recuerdo que el Estado examinado dispone de setenta minutos en total.", 1) == ["Chair"]
     assert speakers_of(tracker, "Sin más demora, señor ministro, el micrófono es suyo.", 2) == ["Chair"]
     assert speakers_of(tracker, "Muchas gracias señor presidente. Es un honor presentar el informe.", 3) == ["Peru"]
+
+
+@pytest.mark.parametrize("speakers", [None, ["Lesotho", "Libya"]])
+def test_the_state_under_review_greeting_the_chair_again_within_its_reply_goes_on(speakers):
+    tracker = FloorTracker("Peru", speakers)
+    tracker.attribute("I now give the floor to the distinguished delegation of Peru for its first replies.", 0)
+    tracker.attribute("Thank you, Madam President. On the questions about prisons, a new code was adopted.", 1)
+    said = tracker.attribute("Thank you, Madam President. Let me turn now to indigenous consultation.", 2)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Peru", True)]
+    # another State naming itself after it, with no call heard, is that State
+    said = tracker.attribute("Thank you, Madam President. Lesotho welcomes these answers.", 3)
+    assert [p.speaker for p in said] == ["Lesotho"]
