@@ -305,7 +305,8 @@ _PACE = re.compile(
     r"(?:please|kindly|could you|would you|can you|i invite you to|"
     # "May I ask the distinguished delegate to…", "I must ask the speaker to…": the one speaking, not one called
     r"(?:i (?:must|would|will have to)|may i|might i) ask (?:you|the (?:distinguished )?(?:delegate|delegation|"
-    r"speaker|representative|ambassador)) to)\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
+    r"speaker|representative|ambassador)) to)"
+    r"\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
     r"slow down|speak (?:a (?:little|bit) )?(?:more )?slowly|"
     r"bring (?:your|the|this) (?:statement|remarks|intervention) to an? (?:close|end))\b",
     re.I,
