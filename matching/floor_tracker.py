@@ -6,401 +6,23 @@ announcement and the start of the next statement when the pause between them is 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 from uprwatch.config.errors import UserError
+from uprwatch.matching import floor_cues as cues
 from uprwatch.matching.gazetteer import State, fold, gazetteer
 
 CHAIR = "Chair"
 UNIDENTIFIED = "Unidentified delegation"
 LIST_PRIOR_SCORE = 55.0  # a heard name this close to the listed next speaker is taken to be that speaker
 CURRENT_NAME_SCORE = 75.0  # "I thank Chili" after Chile spoke
-
-# Phrases the President uses to hand over the floor; `x` captures the words naming the next speaker.
-_ANNOUNCE = [
-    re.compile(p, re.I)
-    for p in (
-        r"\bgive (?:\w+ )?(?:the|a) floor (?:back |now |again )*to (?P<x>[^.;!?]+)",
-        r"\bgive the flo\w+ (?P<x>[^.;!?]+)",  # as heard: "give the floater Chili"
-        r"\bfloor (?:is |now )*\S*(?:given|passed|goes) (?:back |now )*to (?P<x>[^.;!?]+)",
-        # "next speaker is", "next on my list is", "the last delegation on the list is" (not "the last is")
-        r"\b(?:next(?: speaker| delegation)?(?: (?:on|in) (?:the|my|our) list)?|last (?:speaker|delegation)"
-        r"(?: (?:on|in) (?:the|my|our) list)?|last (?:on|in) (?:the|my|our) list) (?:is|will be) (?P<x>[^.;!?]+)",
-        r"\bi (?:now )?(?:invite|call (?:up)?on|recognize|recognise) (?P<x>[^.;!?]+)",
-        r"\b(?:over to|next (?:is|in|up)|next,) (?P<x>[^.;!?]+)",  # "next in" is how ASR often hears "next is"
-        r"^(?P<x>[^.;!?]{2,80}?),? (?:you have the floor|please(?: take the floor)?|the floor is yours)\b",
-        # the chair in French and Spanish, official languages of the Council
-        r"\b(?:donne|donner|passe|passer|redonne|redonner|c[eè]de) (?:maintenant |à présent |ensuite )?la parole "
-        r"(?:à|au|aux) (?P<x>[^.;!?]+)",
-        r"\bla parole est (?:maintenant )?(?:à|au|aux) (?P<x>[^.;!?]+)",
-        # moving on to a speaker: "nous passons maintenant au Ghana", "pasamos a Chile", "we now move on to Chile"
-        r"\b(?:passons|pasamos|we (?:now )?move(?: on)?) (?:maintenant |ahora |donc |now )?(?:à|au|aux|a|al|to) "
-        r"(?P<x>[^.;!?]+)",
-        r"\b(?:doy|cedo|paso|concedo|damos|otorgo) (?:ahora )?la palabra (?:a|al) (?P<x>[^.;!?]+)",
-        r"^(?P<x>[^.;!?]{2,80}?),? (?:vous avez la parole|tiene (?:usted )?la palabra|(?:el micr[oó]fono|la palabra) "
-        r"es suy[oa]|la parole est [aà] vous|c'est [aà] vous)\b",
-        # the floor given with its time: "Kazakhstan, you have eight minutes", "vous disposez de trois minutes"
-        r"^(?P<x>[^.;!?]{2,80}?),? (?:you have|vous (?:avez|disposez de)|usted (?:tiene|dispone de)|"
-        r"(?:tiene|dispone) usted(?: de)?)"  # to the one called: "el Estado examinado dispone de …" calls no one
-        r"(?: uh| euh| eh)? (?:\w+ ){0,2}(?:minutes?|minutos)\b",
-    )
-]
-# Words a delegation uses and a chair handing over the floor does not: a short sentence without them that names a
-# State other than the one speaking hands the floor to it, whatever its verb ("Fiji has the floor", "Cutter next").
-# What is asked of the State under review: the action verbs recommendations are made of (not a modal: the chair
-# also says what "should" be done).
-_ACTIONS = (
-    r"ratify\w*|adopt\w*|ensur\w*|establish\w*|strengthen\w*|guarantee\w*|abolish\w*|implement\w*|protect\w*|"
-    r"publish\w*"
-)
-_DELEGATION_CUES = re.compile(
-    r"\b(?:recommend\w*|welcom\w*|commend\w*|urg\w*|encourag\w*|congratulat\w*|appreciat\w*|acknowledg\w*|"
-    r"support\w*|applaud\w*|laud\w*|prais\w*|thanks|report|efforts?|"
-    # the same in French and Spanish: "nous recommandons", "recomendamos", "saluons", "felicitamos"
-    r"recommand\w*|recomend\w*|saluons|saludamos|f[ée]licit\w*|alentamos|exhortons|instamos|" + _ACTIONS + r")\b",
-    re.I,
-)
-# A delegation's own voice, which a chair shares ("we now hear from…"): only with a hand-over word is such a
-# sentence the chair's.
-_DELEGATION_VOICE = re.compile(r"\b(?:we|our|us|my|nous|notre|nos|nuestr[oa]s?|nosotros)\b", re.I)
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|me|we|our|us|my)\b", re.I)
 HANDOVER_MAX_WORDS = 14
-# Words of running a meeting. With shortness, the absence of a delegation's words, an utterance's opening and a
-# statement just closed ("I thank you."), they are evidence that the chair has taken the floor back even when no
-# hand-over is heard: a delegation never continues across a chair remark.
-# The chair naming a delegation by those it speaks for: "our colleagues from Ljubljana", "friends from the Pacific".
-_NAMED_BY_ITS_PEOPLE = r"(?:colleagues|friends) (?:from|of)"
-# The Council's languages, which name its interpretation channels.
-_LANGUAGES = r"english|french|spanish|arabic|russian|chinese"
-_PROCEDURE = re.compile(
-    r"\b(?:floor|speakers?|list|minutes?|seconds|adjourn\w*|interpret\w*|interrupt\w*|secretariat|delegations|responses|"
-    rf"concluding|remarks|proceed|go ahead|speaking time|{_NAMED_BY_ITS_PEOPLE}|"
-    # (folded) in French and Spanish: "la parole", "la liste des orateurs", "dispone de setenta minutos"
-    r"parole|palabra|orateurs?|oradores?|liste|lista|minutos|segundos|secondes|secretariat|secretaria|"
-    r"delegaciones|interpretes|seance|sesion)\b",
-    re.I,
-)
-# Words that hand the floor on, whether or not a name follows.
-_HANDING_ON = (
-    r"next|proceed|go ahead|invit\w*|call(?:s|ing)? (?:up)?on|recogni[sz]e\w*|over to|back to|turn to|"
-    r"your (?:minute|time|turn)|hear(?:ing)? from|(?:shall|will|now|to) hear|followed by|listening|"
-    # in French and Spanish, as heard or folded, in forms a statement does not use: "s'il vous plaît", "allez-y",
-    # "c'est à vous", "au tour de", "la délégation suivante", "je passe la parole", "adelante"
-    r"s'il vous pla[iî]t|allez-y|c'est [aà] vous|au tour d|d[eé]l[eé]gation suivante|orateur suivant|"
-    r"je passe (?:la parole|donc|[aà])|adelante|siguiente delegaci[oó]n|(?:micr[oó]fono|palabra) es suy[oa]|"
-    # moving on to the next speaker: "nous passons à la Belgique", "pasamos a Chile", "we move on to Chile"
-    r"(?:nous )?passons (?:maintenant )?(?:[aà]|au|aux)|pasamos (?:ahora )?(?:a|al)|(?:we )?move (?:on )?to|"
-    r"(?:micro|parole) est [aà] vous"
-)
-# Evidence that the chair is speaking: those, and words the chair says around a hand-over (a skipped speaker is
-# "returned to", "it is the turn of" someone) that are no hand-over alone.
-_HANDOVER_WORDS = re.compile(
-    rf"\b(?:{_HANDING_ON}|floor|then|please|(?:return|come back) to|turn of|you have|you may|la parole|la palabra|"
-    rf"{_NAMED_BY_ITS_PEOPLE})\b",
-    re.I,
-)
-# The words of a hand-over that names nobody ("Next speaker, please.", "Go ahead."): it still advances the speakers
-# list. The noun "floor" alone is not one ("no sound from the floor"), nor a promise to come back to someone.
-_NAMELESS_HANDOVER = re.compile(
-    rf"\b(?:{_HANDING_ON}|(?:have|take|give\w*) the floor|floor is yours|the floor (?:is|goes)|vous avez la parole|"
-    r"tiene la palabra|la parole (?:est|à)|la palabra (?:a|al))\b",
-    re.I,
-)
-# The chair giving the floor back to the speaker it interrupted: "Please resume, Excellency."
-_RESUME_INVITE = re.compile(
-    r"^(?:please |you may (?:now )?)?(?:resume|continue|go on|carry on|start (?:again|over)|begin again)\b", re.I
-)
 CHAIR_MAX_WORDS = 20
 CHAIR_EVIDENCE = 3  # procedure 2, hand-over word 1, a statement just closed 2, opening an utterance 1
 SOUND_MAX_WORDS = 3  # a misheard name is one to three heard words ("Bruno dar us salam" is caught by spelling)
 SOUND_MIN_LETTERS = 5  # a single heard word taken for a name by sound alone is at least this long
-_FOLLOWED = re.compile(
-    r"\b(?:followed by|(?:and )?then|after (?:that|which|them|him|her),?|"
-    # in French and Spanish: "suivie de", "puis", "ensuite", "seguido de", "y luego", "después"
-    r"suivie? (?:de|du|des|par)|puis|ensuite|seguid[oa] (?:de|del|por)|(?:y )?luego|despu[eé]s) (?P<x>[^.;!?]+)",
-    re.I,
-)
-_LEAD_IN = re.compile(
-    r"^(?:(?:the )?(?:head o[fn] (?:the )?)?(?:distinguished )?(?:delegation|representative|ambassador|"
-    r"permanent representative|observer)s? (?:o[fn] )?)+"
-    # (folded) "à la délégation du Sénégal", "al distinguido representante de España"
-    r"|^(?:(?:a |au |aux |al )?(?:la |el |l )?(?:distinguee? |distinguido |distinguida )?(?:delegation|delegacion|"
-    r"representant\w*|ambassad\w*|embajador\w*)s? (?:de la |de l |du |des |de |del )?)+",
-)
-# A person called by title and name, not by the State they speak for ("the floor to Ambassador Abdel Rahman", "my
-# colleague Dr Ortiz"): the name is a person's, never heard as a State by sound. Matched on folded words.
-_TITLE_WORD = (
-    r"(?:deputy |vice[- ])?(?:minister|ambassador|doctor|dr|professor|mr|mister|mrs|ms|madam|director|judge|"
-    r"senator|madame|monsieur|docteure?|senora?|doctora?|directeur|directrice|directora|ambassadeur|ambassadrice|"
-    r"embajadora?|conseill[eè]re?|consejer[oa])\b"
-)
-# Titles are taken whole ("Madam Ambassador of …" is a State's), and the chair's own ("Madam President") is no person.
-_TITLES = rf"(?:(?:his|her) excellency )?{_TITLE_WORD}(?: {_TITLE_WORD})*+"
-_NOT_THE_CHAIR = r"president|presidente|presidenta|vice|chair\w*"
-_PERSON = re.compile(
-    rf"^{_TITLES}(?!,? (?:of|on|from|for|de|du|del|des|d|{_NOT_THE_CHAIR})\b)(?: [\w'-]+){{1,3}}$"
-)  # a name is one to three words
-# The head of the State under review's delegation passing the floor to a member of it ("on women I give the floor to
-# Ambassador Abdel Rahman", "I will now hand over to my colleague", "je cède la parole à Madame …"): the State under
-# review goes on speaking. Matched on folded words.
-_WITHIN_DELEGATION = re.compile(
-    r"\b(?:(?:floor|parole|palabra) (?:\w+ )?(?:to|a|al|au|aux)|hand (?:\w+ )?over to|"
-    r"pass (?:it |the word )?(?:on )?to) "
-    # a colleague, not "our colleagues from Ljubljana", who are another delegation
-    rf"(?:(?:my|our|mon|ma|notre|mi|nuestr[oa]) (?:\w+ )?(?:colleague|collegue|colega|companer[oa])\b|"
-    # a title, with a name or a function ("au directeur des droits humains")
-    rf"(?:the |la |le |el |l )?{_TITLES}(?!,? (?:{_NOT_THE_CHAIR})\b)(?= \w))"
-)
-# Who a chair addresses without naming a State, and its hand-over words: never a name, even when they sound like one
-# ("please" and Palau, "go ahead"); matched on folded words.
-_NOT_A_NAME = re.compile(
-    r"\b(?:(?:his |her |your |son |su )?(?:excellency|excellence|excelencia)|minist(?:er|re|ro)|secretary|"
-    r"secretaire|secretari[oa]|ambassador|ambassadeur|embajador[a]?|mr|mister|madam|madame|monsieur|senor|senora|"
-    r"le|la|el|go ahead|please|next|proceed|you have the floor|the floor is yours|you|yourself|you may|begin|"
-    r"start|speak|continue|resume|"
-    # (folded) the same in French and Spanish: "adelante", "allez-y", "tiene usted la palabra", "s'il vous plaît"
-    r"adelante|allez y|proceda|usted|ustedes|vous|por favor|sil vous plait|tiene|avez)\b"
-)
-# The chair's terse words after a hand-over, which no statement opens with alone ("Briefly.", "Two minutes, please.")
-_TERSE = re.compile(
-    r"\b(?:briefly|quickly|shortly|very|thank you|thanks|one|two|three|four|five|a|minutes?|seconds?|only|"
-    r"max(?:imum)?|"
-    # (folded) "dispone usted de cinco minutos", "vous disposez de trois minutes"
-    r"brevemente|brievement|minutos|segundos|secondes|uno?|una?|une|dos|tres|cuatro|cinco|deux|trois|quatre|cinq|"
-    r"dispone|disposez|de|solo|seulement|maximo)\b"
-)
-# The head of the State under review's delegation is a minister (or a secretary, an attorney general); delegations
-# are led by ambassadors. A hand-over that names only such a title gives the floor to the State under review.
-_MINISTER = re.compile(
-    r"\b(?:minist(?:er|re|ro|ra)|secretary|secretaire|secretari[oa]|attorney general|prime minister)\b", re.I
-)
-# Thanks to whoever just spoke, by title: "Thank you, Minister", "Merci monsieur le ministre". The title is the last
-# speaker's, not the one the chair then calls.
-_THANKED = re.compile(
-    r"^\W*(?:thank you(?: very much| so much)?|thanks|merci(?: beaucoup)?|(?:muchas )?gracias),? "
-    r"(?:(?:mr\.?|mister|madam|madame|honou?rable|monsieur|le|la|se[nñ]or|se[nñ]ora|el|your|his|her|dear|deputy|"
-    r"vice) )*"
-    r"(?:minist(?:er|re|ro|ra)|excellency|excellence|excelencia)\b[.,!]?",
-    re.I,
-)
-# The chair opening a review: "This morning we will conduct the review of …", "the Working Group is now in session".
-_REVIEW_OPENS = re.compile(
-    r"\b(?:(?:the|this|our) review of|is (?:now )?in session|we (?:will|shall) (?:now )?review)\b"
-)
-_CUT_AFTER = re.compile(r",|\bto be followed\b|\bfollowed by\b|\bfor (?:its|their|his|her)\b|\byou have\b", re.I)
-# The verbs a delegation names itself with, in English, French and Spanish: "Germany recommends", "La Belgique
-# salue", "Alemania recomienda".
-_SELF_VERBS = (
-    "recommends|welcomes|commends|appreciates|acknowledges|congratulates|encourages|urges|applauds|lauds|praises|"
-    "salutes|recommande|salue|félicite|souhaite|encourage|recomienda|saluda|felicita|reconoce|alienta|insta|acoge"
-)
-# A delegation naming itself as it opens: "Thank you, Mr President. Germany recommends …".
-_SELF = re.compile(
-    r"^(?P<x>[^.!?]{2,70}?)\s+(?:also |further |warmly |would like to |wishes to )?"
-    rf"(?:{_SELF_VERBS}|thanks|notes|da (?:\w+ ){{0,3}}?bienvenida)\b",  # "da la más cordial bienvenida"
-    re.I,
-)
-# The same verbs anywhere in a statement (on folded words), the words between a name and its verb, and "on behalf of".
-_SELF_VERB = frozenset(fold(verb) for verb in _SELF_VERBS.split("|"))
-_SUBJECT_FILLER = re.compile(r"delegation|government|also|further|therefore|warmly|strongly|again|still|would|like|to")
-_ON_BEHALF = re.compile(r"\bon behalf of (?:the )?(?:government of |delegation of |people of )?(?P<x>.+)")
-# The chair's title in the Council's languages, and the thanks a statement opens with.
-_TITLE_FR_ES = (
-    r"(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea]"
-)
-_CHAIR_TITLE = rf"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?president|{_TITLE_FR_ES})"
-_THANKS_WORDS = r"(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)"
-# What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"; the English title
-# also as heard ("Mr Premident", "modern President").
-_SALUTATION = re.compile(
-    rf"^(?:{_THANKS_WORDS}[,.]?\s*)?"
-    rf"(?:(?:{_TITLE_FR_ES}|(?:mr|mister|madam|madame)\.? (?:vice[- ])?[a-z]+|[a-z]+ (?:vice[- ])?president)[,.]?\s*)?",
-    re.I,
-)
-# The State under review named by its role, in a chair's sentence giving it the floor: "I give the delegation under
-# review the opportunity to respond", "back to the State under review", "the head of delegation"; and its rounds of
-# responses and concluding remarks, which are its alone.
-_UNDER_REVIEW = re.compile(
-    r"\b(?:state|delegation|country) (?:now )?under review\b|\bhead of (?:the )?delegation\b(?! of)|"
-    r"\b(?:round of|first|second|its) (?:responses|replies)\b|"
-    r"\b(?:concluding|closing|final) (?:remarks|statement|words)\b|\bthe last word\b|"
-    # (folded) "le chef de la délégation", "el Estado examinado", "vos remarques finales", "observaciones finales"
-    r"\b(?:chef(?:fe)? de (?:la )?delegation|jef[ea] de (?:la )?delegacion)\b(?! d)|"
-    r"\b(?:etat|pays|estado|pais|delegation|delegacion) (?:examine|examinado|sous examen|bajo examen)\b|"
-    r"\b(?:remarques|observations|observaciones|palabras) (?:finales|de cloture)\b",
-    re.I,
-)
-_TO_RESPOND = re.compile(
-    rf"\b(?:{_HANDING_ON}|give|giving|floor|back|turn|respond|reply|answer|opportunity|you|your|parole|palabra|vos|"
-    r"sus|donner|donne)\b",
-    re.I,
-)
-# A hand-over put off until something else: "before giving the floor back to the State under review, one delegation
-# not on the list has asked to speak".
-_DEFERRED = re.compile(
-    r"^(?:(?:thank you|thanks|merci|gracias|colleagues|distinguished delegates)(?: [a-z']+){0,3}?\W+)*"
-    r"(?:before (?:giving|handing|returning|turning|(?:i|we) (?:give|hand|return|turn))|"
-    # (folded) "avant de donner la parole", "antes de pasar a la delegación"
-    r"avant de (?:donner|passer|redonner|rendre|ceder) la parole|avant de passer (?:a la delegation|au |a l )|"
-    r"antes de (?:dar|pasar|ceder|devolver|conceder) la palabra|antes de pasar a la delegacion)\b",
-    re.I,
-)
-# The State under review, named, given the floor to answer: "Indonesia wishes to respond", "the delegation of the
-# Republic of Kenya has the floor to respond to the questions" — the chair's wording, not a delegation's ("we regret
-# that Peru chose not to respond").
-_ASKED_TO_REPLY = re.compile(
-    r"\b(?:wish(?:es)?|would like|has the floor|the floor|invite\w*|give\w*|call\w*|turn)\b.{0,60}?"
-    r"\b(?:respond|reply|answer|responses|replies|reponses|respuestas)\b",
-    re.I,
-)
-# How the State under review opens a reply in the middle of the dialogue: "Allow me to respond to some points",
-# "in reply to the questions raised"; a recommending delegation answers nobody.
-_REPLIES = re.compile(
-    r"\b(?:respond\w*|repl(?:y|ies|ying)|answer\w*)\b[^.]{0,40}?\b(?:questions?|points?|issues?|comments?|"
-    r"concerns?|recommendations?)\b|\bquestions? (?:raised|asked)\b|\b(?:raised|mentioned|asked|posed) by\b",
-    re.I,
-)
-# A speaker taking up again where the chair interrupted (a technical fault, the interpreters): "As I was saying",
-# "Decía que…", "Je disais…". Such a statement is the interrupted speaker's, not the next one's.
-_RESUMES = re.compile(
-    r"^(?:(?:thank you|thanks|gracias|merci)[,.]?\s*)?(?:(?:as|like) i was saying|i was saying|to continue|continuing|"
-    r"(?:como )?dec[ií]a|(?:comme )?je disais|je reprends|to resume|resuming)\b",
-    re.I,
-)
-# A speaker cut short asking to finish: "May I just finish…", "Permettez-moi de terminer", "Permítame concluir".
-_PLEADS = re.compile(
-    r"^(?:(?:thank you|thanks|gracias|merci|sorry)[,.]?\s*)?(?:(?:may|can|could) i (?:just |please |quickly )?"
-    r"(?:finish|conclude|complete)|permettez-moi de (?:terminer|conclure)|perm[ií]tame (?:terminar|concluir))\b",
-    re.I,
-)
-# A statement opens by thanking the chair: heard while a delegation holds the floor, at the start of an utterance,
-# it means a new statement has begun and the chair's hand-over was missed.
-# After thanks, the bare title is the chair too: "gracias presidente", "merci président", "thank you president"
-_THANKS_TO_CHAIR = rf"{_THANKS_WORDS},? (?:{_CHAIR_TITLE}|(?:vice[- ]?)?pr[eé]sident[ea]?)"
-_GREETS_CHAIR = re.compile(rf"^{_THANKS_TO_CHAIR}\b", re.I)
-# How a statement opens and a chair's remark never does: addressing the chair, or a delegation's own voice.
-_ADDRESSES_CHAIR = re.compile(rf"^(?:{_THANKS_TO_CHAIR}|{_CHAIR_TITLE})\b", re.I)
-_DELEGATION_OPENS = re.compile(
-    r"\b(?:recommend\w*|(?:my|our) (?:delegation|country|government)|" + _ACTIONS + r")\b", re.I
-)
-_FLOOR_WORDS = re.compile(
-    r"\b(?:you have the floor|the floor to|floor is|next speaker|vous avez la parole|tiene la palabra)\b", re.I
-)
-_CHAIR_ONLY = re.compile(
-    r"^(?:good (?:morning|afternoon)|the working group (?:will|is)|this concludes|i (?:now )?declare|"
-    r"we (?:will )?(?:now )?(?:begin|start|continue|resume)|distinguished delegates|"
-    r"buenos d[ií]as|buenas tardes|bonjour|declaro abiert[ao]|je d[ée]clare ouvert)",
-    re.I,
-)
-# The chair asking the speaker to finish or to slow down: a remark inside a statement that hands over nothing (not
-# "your time is up", after which the chair calls the next speaker), and
-# whose words ("to a close") must not be heard as a State. A request opening the sentence or following a comma, and
-# about the statement itself: a delegation's "to conclude", "please conclude the negotiations" or "please bring
-# torture to an end" is not one.
-_PACE = re.compile(
-    r"(?:^|[,;:]\s*)(?:(?:excellency|sir|madam|ambassador)\W+)?"
-    r"(?:please|kindly|could you|would you|can you|i invite you to|"
-    # "May I ask the distinguished delegate to…", "I must ask the speaker to…": the one speaking, not one called
-    r"(?:i (?:must|would|will have to)|may i|might i) ask (?:you|the (?:distinguished )?(?:delegate|delegation|"
-    r"speaker|representative|ambassador)) to)"
-    r"\W+(?:\w+\W+)?(?:conclude(?=\s+(?:your|now|please|quickly|in)\b|\W*$)|wrap (?:it )?up|"
-    r"slow down|speak (?:a (?:little|bit) )?(?:more )?slowly|"
-    r"bring (?:your|the|this) (?:statement|remarks|intervention) to an? (?:close|end))\b",
-    re.I,
-)
-# The chair cutting into a statement over the room, not over the speaker's time: interpretation, sound, microphones,
-# technicians. The speaker then goes on ("please go ahead", "start again from your recommendations"), even when the
-# statement restarts by addressing the chair.
-_ROOM_TROUBLE = re.compile(
-    # the room's interpreters, sound and technicians, in the chair's words: not "interpreters in the courts", "the
-    # restrictive interpretation is applied", "military courts cannot hear cases"
-    r"\b(?:sorry to interrupt|(?:the|our) interpreters (?:are|is|can|cannot|can't|have|ask\w*|tell)|"
-    r"for the interpreters|interpreters'? booth|the interpretation (?:is|has) (?:not|back|stopped|gone|restored)|"
-    rf"interpretation booth|(?:{_LANGUAGES}|interpretation|floor|audio) channel|"
-    r"(?:lost the|no) sound|no interpretation|(?:the )?sound (?:is|has|isn't) (?:not|gone|back|cut|working)|"
-    r"(?:channel|microphone|interpretation) (?:is|isn't) (?:not )?working|"
-    r"(?:we|they|i|interpreters) (?:can ?not|can't|could not|couldn't) hear|"
-    r"(?:can ?not|can't|could not|couldn't) hear (?:you|me|the speaker|the delegate|anything)|"
-    r"(?:your|the) microphone|the technicians|"
-    r"technical (?:problem|issue|difficult\w*)|clock (?:has been |is |will be )?(?:stopped|reset)|"
-    r"it (?:is |seems to be |'s )?(?:working|back) (?:now|again)|it works (?:now|again)|"
-    r"(?:it|that)(?:'s| is| has been| seems| seems to be) (?:now )?(?:restored|fixed|resolved|sorted)|"
-    # in French and Spanish: "un problème technique avec les micros", "on n'entend pas", "el micrófono"
-    r"probl[eè]me technique|problema t[eé]cnico|(?:les|des) micros|(?:el|los|su) micr[oó]fonos? (?:no|est[aá] apagado)|"
-    r"on n'entend pas|no (?:se )?(?:le )?(?:escucha|oye)|les interpr[eè]tes|los int[eé]rpretes|"
-    r"c'est r[eé]gl[eé]|[cç]a (?:marche|fonctionne) (?:maintenant|de nouveau)|ya (?:funciona|se escucha)|"
-    r"(?:sound|interpretation|channel|connection) (?:is |has been )?(?:back|restored))\b",
-    re.I,
-)
-# The chair asking the speaker to say something again: the answer is that speaker's, with no hand-over between.
-_ASKS_AGAIN = re.compile(
-    r"\b(?:(?:could|would|can|may) (?:i ask )?you (?:please )?(?:to )?(?:kindly )?(?:repeat|say (?:it|that) again)|"
-    r"(?:please|kindly) repeat|repeat (?:it|that|your \w+),? (?:please|slowly)|"
-    r"(?:pourriez|pouvez)-vous r[ée]p[ée]ter|(?:veuillez|merci de) r[ée]p[ée]ter|"
-    r"(?:puede|podr[ií]a|le ruego) (?:usted )?repetir)\b",
-    re.I,
-)
-# A delegation breaking into another's statement on a point of order: it is never the speaker it interrupts.
-_POINT_OF_ORDER = re.compile(
-    rf"^(?:{_CHAIR_TITLE},? )?(?:on )?(?:a )?(?:point of order|motion d'ordre|"
-    r"(?:cuesti[oó]n|moci[oó]n) de orden)\b",
-    re.I,
-)
-# A language named for the room's channels, not a State: "the Spanish channel", "interpretation into French".
-_LANGUAGE_OF_ROOM = re.compile(
-    rf"\b(?:{_LANGUAGES})(?= (?:channel|interpretation|booth|interpreters?)\b)|\binto (?:{_LANGUAGES})\b",
-    re.I,
-)
-# The chair breaking into a statement: "Excuse me, distinguished delegate", "Sorry, Excellency".
-_BREAKS_IN = re.compile(
-    r"^\W*(?:excuse me|(?:i'm |i am )?sorry|pardon(?: me)?)\b.{0,40}?\b(?:distinguished delegate|excellency|"
-    r"ambassador|sir|madam)\b",
-    re.I,
-)
-_NEXT_ONE = re.compile(r"\b(?:next|following|suivante?|siguiente)\b", re.I)
-_TIME_UP = re.compile(
-    r"\b(?:time is (?:up|over)|out of time|time has (?:run out|expired)|(?:must|have to) stop you)\b", re.I
-)
-# The chair finding a called delegation absent: "X is not in the room", "I don't see the delegation of X", "X n'est
-# pas dans la salle". The delegation keeps its place to be called later; the list goes on past it.
-_ABSENT = re.compile(
-    r"\b(?:(?:is|are) not (?:in the room|present|here)|not in the room|(?:is|are) absent|"
-    r"(?:don't|do not|cannot|can't) see (?:the )?(?:delegation|distinguished|representative)|"
-    r"n'est pas (?:dans la salle|pr[eé]sente?|l[aà])|ne (?:la |le )?vois pas|"
-    r"no (?:est[aá]|se encuentra) (?:en la sala|presente)|no veo)\b",
-    re.I,
-)
-# The chair thanking whoever just spoke: "I thank the delegation of Nepal." / "I thank Benin."
-_THANK_NAMED = re.compile(
-    r"^(?:i thank|thank you(?: very much)?,?|thanks,?|merci|gracias) (?:the |my |la |el )?(?:distinguished )?"
-    r"(?:(?:delegation|representative|head of (?:the )?delegation) (?:of |on |from )?)?(?P<x>[^.,;!?]+)",
-    re.I,
-)
-# The chair thanking the speaker for what was just said ("Thank you for those responses."): the statement has ended,
-# even without its "I thank you", and is not taken up again after the chair's next words.
-_THANKS_FOR_IT = re.compile(
-    r"^(?:(?:i )?thank you|thanks|merci|gracias)(?: (?:very|so) much)?,? (?:(?:excellency|minister|ambassador),? )?"
-    r"for (?:th(?:ose|ese|is|at)|your) (?:responses|replies|answers|clarifications|statement|remarks|intervention|"
-    r"presentation|comments)\b",
-    re.I,
-)
-_SENTENCE = re.compile(
-    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
-    # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
-    # chair, by title or bare ("… adelante por favor muchas gracias presidente …"), inside a sentence start a new one
-    rf"|(?<=\w)(?<!\bmuchas)\s+(?={_THANKS_TO_CHAIR}\b)",  # not inside "muchas gracias"
-    re.I,
-)
-# Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
-_CLOSING = re.compile(r"^i thank you(?: very much)?[.!]?$", re.I)
-_COURTESY = re.compile(r"^(?:(?:i )?thank you(?: very much)?[.!,]?\s*)+", re.I)
-_CLOSED = re.compile(r"\bthank you(?: (?:very|so) much)?(?: for your attention)?[.!]?$", re.I)
-_LEAD_THANKS = re.compile(r"^(?:(?:i )?thank you(?: (?:very|so) much)?[.!]\s*)+", re.I)  # a bare "Thank you." first
-_THANKS = re.compile(r"^(?:thank you|thanks)(?: (?:very|so) much)?[.!]?$", re.I)
-_THANKS_LEAD = re.compile(rf"^(?:i )?(?:{_THANKS_WORDS}|thanks)(?: (?:very|so) much)?[,.!]?\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -458,7 +80,7 @@ class FloorTracker:
         self._list_pos = -1
         self._interrupted: Turn | None = None  # the last statement the chair took the floor from
         self._cut_short = False  # that statement had not ended ("I thank you") when the chair spoke
-        self._trouble = False  # the chair cut into it over the room (`_ROOM_TROUBLE`), not to end it
+        self._trouble = False  # the chair cut into it over the room (`cues.ROOM_TROUBLE`), not to end it
         self._heard = ""  # the sentence being attributed
         self._away: set[State] = set()  # listed delegations found absent before their turn
         self._spoken = False  # whether anyone but the chair has had the floor yet
@@ -495,52 +117,52 @@ class FloorTracker:
 
     def _named(self, phrase: str) -> tuple[State | None, bool]:
         """The State a hand-over phrase names, and whether it was heard clearly (spelt, not guessed)."""
-        folded, head = fold(phrase), fold(_CUT_AFTER.split(phrase, 1)[0])
-        words = _LEAD_IN.sub("", head).strip()
-        if not words or words.startswith(("head of", "head on", "delegation")) or _UNDER_REVIEW.search(folded):
+        folded, head = fold(phrase), fold(cues.CUT_AFTER.split(phrase, 1)[0])
+        words = cues.LEAD_IN.sub("", head).strip()
+        if not words or words.startswith(("head of", "head on", "delegation")) or cues.UNDER_REVIEW.search(folded):
             return self.sur, True  # "the head of the delegation" / "the delegation" is the State under review
-        words = " ".join(_NOT_A_NAME.sub(" ", words).split())
+        words = " ".join(cues.NOT_A_NAME.sub(" ", words).split())
         heard = (gazetteer().find_in(words) or gazetteer().find_at_end(words)) if words else None
         if heard is not None:
             return heard, True  # a name heard clearly is taken, on the list or not
         named_later = gazetteer().states_in(folded, sound_words=0)  # "the Minister, head of the delegation of X"
         if len(set(named_later)) == 1:  # once, or said twice ("Ghana has asked to speak, Ghana you have …")
             return named_later[0], True
-        if not words or _PERSON.match(head.strip()):
+        if not words or cues.PERSON.match(head.strip()):
             return None, False  # "Excellency, you have the floor": a hand-over that names nobody
         named = gazetteer().states_in(words, sound_words=SOUND_MAX_WORDS)
         return self._with_list(named[-1] if named else None, words)
 
     def _announcement(self, sentence: str, opens_utterance: bool, paced: bool) -> tuple[bool, State | None, bool]:
         """Whether a sentence hands the floor over, to whom, and whether that name was heard clearly. `paced`: the
-        sentence asks the speaker to conclude or slow down (`_PACE`)."""
-        sentence = _LANGUAGE_OF_ROOM.sub(" ", sentence)  # "the Spanish channel is silent" calls no one
+        sentence asks the speaker to conclude or slow down (`cues.PACE`)."""
+        sentence = cues.LANGUAGE_OF_ROOM.sub(" ", sentence)  # "the Spanish channel is silent" calls no one
         folded = fold(sentence)
-        if _DEFERRED.match(folded):
+        if cues.DEFERRED.match(folded):
             return True, None, False  # "Before I give the floor back to Peru, …": someone not named speaks first
-        if not _DELEGATION_CUES.search(sentence) and (
+        if not cues.DELEGATION_CUES.search(sentence) and (
             self.current is None or self.current.role != "state_under_review"
         ):
             # the State under review called by its role, or by its name alone to answer, in the chair's words
-            if _UNDER_REVIEW.search(folded) and _TO_RESPOND.search(folded):
+            if cues.UNDER_REVIEW.search(folded) and cues.TO_RESPOND.search(folded):
                 return True, self.sur, True
             if (
-                _ASKED_TO_REPLY.search(folded)
-                and not _DELEGATION_VOICE.search(sentence)
+                cues.ASKED_TO_REPLY.search(folded)
+                and not cues.DELEGATION_VOICE.search(sentence)
                 and _spelt(folded) == (self.sur,)
             ):
                 return True, self.sur, True
         if paced and not _spelt(folded):
             return False, None, False
         # "thank you china the chair now turns to …" calls not China
-        original, sentence = sentence.strip(), _COURTESY.sub("", self._past_thanks_to_speaker(sentence.strip()))
-        for pattern in _ANNOUNCE:
+        original, sentence = sentence.strip(), cues.COURTESY.sub("", self._past_thanks_to_speaker(sentence.strip()))
+        for pattern in cues.ANNOUNCE:
             m = pattern.search(sentence)
             if not m:
                 continue
             spelt = _spelt(folded)
             # whom the sentence speaks to, past its thanks ("Thank you, Minister. …" does not call the minister)
-            if not spelt and _MINISTER.search(fold(_THANKED.sub("", original))):
+            if not spelt and cues.MINISTER.search(fold(cues.THANKED.sub("", original))):
                 return True, self.sur, True  # "Minister, over to you." (not "Thank you, Minister. <next>, please.")
             state, sure = self._named(m.group("x"))
             if state is None and spelt:
@@ -551,23 +173,23 @@ class FloorTracker:
                 if len(by_sound) == 1:
                     return (True, *self._with_list(by_sound[0], rest))
             return True, state, sure
-        words = fold(_SALUTATION.sub("", sentence))
-        followed = _FOLLOWED.search(words)
+        words = fold(cues.SALUTATION.sub("", sentence))
+        followed = cues.FOLLOWED.search(words)
         head = words[: followed.start()] if followed else words  # "Moldova, then Romania": Moldova speaks now
-        head = " ".join(_NOT_A_NAME.sub(" ", head).split())  # titles and hand-over words are never a name
+        head = " ".join(cues.NOT_A_NAME.sub(" ", head).split())  # titles and hand-over words are never a name
         # any short sentence of the chair's kind naming someone other than the speaker hands the floor over
         if (
             self.current is not None
             and (opens_utterance or self.current.role == "chair")
             and 0 < len(words.split()) <= HANDOVER_MAX_WORDS
-            and not _DELEGATION_CUES.search(sentence)
-            and not _ADDRESSES_CHAIR.match(sentence)
-            and (not _DELEGATION_VOICE.search(sentence) or _HANDOVER_WORDS.search(sentence))
+            and not cues.DELEGATION_CUES.search(sentence)
+            and not cues.ADDRESSES_CHAIR.match(sentence)
+            and (not cues.DELEGATION_VOICE.search(sentence) or cues.HANDOVER_WORDS.search(sentence))
         ):
             # one State besides the speaker: a list of several ("the troika: Gambia, Lithuania and Paraguay") is no
             # hand-over. Spelt first; by sound only where nothing is spelt, and only in a sentence that is a hand-over
             # by its words or little more than the name: ordinary words can sound like a State ("and more").
-            by_sound = _HANDOVER_WORDS.search(sentence) is not None or len(words.split()) <= SOUND_MAX_WORDS
+            by_sound = cues.HANDOVER_WORDS.search(sentence) is not None or len(words.split()) <= SOUND_MAX_WORDS
             for sound_words in (0, SOUND_MAX_WORDS) if by_sound else (0,):
                 named = gazetteer().states_in(head, sound_words=sound_words)
                 others = {s for s in named if s.display != self.current.speaker}
@@ -578,7 +200,7 @@ class FloorTracker:
                     break
         # a terse chair: "Thank you. Ghana." — a sentence that is nothing but a State's name (a delegation's
         # "Thank you, Mr President. Sweden…" addresses the chair first)
-        if self.current is not None and 0 < len(words.split()) <= 5 and not _ADDRESSES_CHAIR.match(sentence):
+        if self.current is not None and 0 < len(words.split()) <= 5 and not cues.ADDRESSES_CHAIR.match(sentence):
             state = gazetteer().exact(words)
             if state is not None and state.display != self.current.speaker:
                 return True, state, True
@@ -587,15 +209,20 @@ class FloorTracker:
     def _chair_like(self, sentence: str, opens_utterance: bool, after_chair: bool = False) -> bool:
         """Whether a sentence is the chair's, by the evidence combined: heard while a delegation holds the floor,
         or (`after_chair`) right after a hand-over, before the called delegation has spoken."""
-        words = fold(_SALUTATION.sub("", _COURTESY.sub("", sentence.strip())))
+        words = fold(cues.SALUTATION.sub("", cues.COURTESY.sub("", sentence.strip())))
         n = len(words.split())
-        if n == 0 or n > CHAIR_MAX_WORDS or _DELEGATION_CUES.search(sentence) or _ADDRESSES_CHAIR.match(sentence):
+        if (
+            n == 0
+            or n > CHAIR_MAX_WORDS
+            or cues.DELEGATION_CUES.search(sentence)
+            or cues.ADDRESSES_CHAIR.match(sentence)
+        ):
             return False
-        if _DELEGATION_VOICE.search(sentence) and not _HANDOVER_WORDS.search(sentence):
+        if cues.DELEGATION_VOICE.search(sentence) and not cues.HANDOVER_WORDS.search(sentence):
             return False
         evidence = (
-            2 * bool(_PROCEDURE.search(words))
-            + bool(_HANDOVER_WORDS.search(words))
+            2 * bool(cues.PROCEDURE.search(words))
+            + bool(cues.HANDOVER_WORDS.search(words))
             + 2 * self._closed
             + (opens_utterance and not after_chair)  # the chair goes on speaking within its own utterance
             + (n <= 4)
@@ -612,10 +239,10 @@ class FloorTracker:
 
     def _self_named(self, sentence: str, strict: bool) -> State | None:
         """The State a sentence opens by naming as its speaker; `strict` wants the whole subject to be a name."""
-        rest = _SALUTATION.sub("", sentence.strip())
-        m = _SELF.match(rest)
+        rest = cues.SALUTATION.sub("", sentence.strip())
+        m = cues.SELF.match(rest)
         if m:
-            words = _LEAD_IN.sub("", fold(m.group("x"))).strip()
+            words = cues.LEAD_IN.sub("", fold(m.group("x"))).strip()
             state = gazetteer().lookup(words)
             if state is None and not strict:
                 state = gazetteer().find_at_end(words, max_words=4)
@@ -677,7 +304,7 @@ class FloorTracker:
         if (state is None or not sure) and not self._spoken and self._opening_heard:
             state, sure = self.sur, True  # a list's guess, too: the list starts after the presentation
         cut = self.current if self.current is not None and self.current.role != "chair" else self._interrupted
-        trouble = self._trouble or (chair_words and cut is self.current and bool(_ROOM_TROUBLE.search(self._heard)))
+        trouble = self._trouble or (chair_words and cut is self.current and bool(cues.ROOM_TROUBLE.search(self._heard)))
         if trouble and cut is not None and self._hands_back(state, sure, cut, chair_words):
             # a nameless "please go ahead" after the chair cut in over the room gives the floor back, unconfirmed
             resumed = gazetteer().exact(cut.speaker)
@@ -692,7 +319,7 @@ class FloorTracker:
         guess is no name; "pack is done, please continue" names the cut Pakistan), calls no "next" speaker, and the
         chair did not cut for time."""
         heard = self._heard
-        if (state is not None and sure) or _TIME_UP.search(heard) or _NEXT_ONE.search(heard):
+        if (state is not None and sure) or cues.TIME_UP.search(heard) or cues.NEXT_ONE.search(heard):
             return False
         named = gazetteer().states_in(fold(heard), sound_words=SOUND_MAX_WORDS)
         # a restarted statement (not the chair's words) names the State under review as it always does
@@ -712,12 +339,12 @@ class FloorTracker:
                 and not self._closed
                 and not self._thanks_the_speaker(self._heard)  # "Thank you for those responses."
             )
-        self._asked_again = bool(_ASKS_AGAIN.search(self._heard))
+        self._asked_again = bool(cues.ASKS_AGAIN.search(self._heard))
         return CHAIR, "chair", self._open(CHAIR, "chair", start)
 
     def _sentence(self, sentence: str, start: float, opens_utterance: bool) -> tuple[str, str, Turn | None]:
         self._heard = sentence
-        if not self._spoken and (_CHAIR_ONLY.search(sentence.strip()) or _REVIEW_OPENS.search(fold(sentence))):
+        if not self._spoken and (cues.CHAIR_ONLY.search(sentence.strip()) or cues.REVIEW_OPENS.search(fold(sentence))):
             self._opening_heard = True
         resumed = self._resumed(sentence, opens_utterance)
         if resumed is not None:
@@ -738,23 +365,23 @@ class FloorTracker:
         if self.current is not None and self.current.role == "state_under_review":
             folded = fold(sentence)
             # (not the chair's "Thank you, Excellency, the floor goes to Ambassador …" after the presentation)
-            thanks_head = opens_utterance and not passed_within and _THANKED.match(sentence.strip())
-            if _WITHIN_DELEGATION.search(folded) and set(_spelt(folded)) <= {self.sur} and not thanks_head:
+            thanks_head = opens_utterance and not passed_within and cues.THANKED.match(sentence.strip())
+            if cues.WITHIN_DELEGATION.search(folded) and set(_spelt(folded)) <= {self.sur} and not thanks_head:
                 self._passed_within = True
                 return self.current.speaker, self.current.role, None
             if (
                 passed_within
                 and opens_utterance
-                and _THANKED.match(sentence.strip())
-                and not _NAMELESS_HANDOVER.search(sentence)  # "Thank you, Minister, I give the floor to Romania."
+                and cues.THANKED.match(sentence.strip())
+                and not cues.NAMELESS_HANDOVER.search(sentence)  # "Thank you, Minister, I give the floor to Romania."
             ):
                 return self.current.speaker, self.current.role, None  # "Thank you, Excellency." from that colleague
         if (
             opens_utterance
             and self.current is not None
             and self.current.role != "chair"
-            and _POINT_OF_ORDER.match(sentence.strip())
-            and not _NAMELESS_HANDOVER.search(sentence)  # "On a point of order, I give the floor to China."
+            and cues.POINT_OF_ORDER.match(sentence.strip())
+            and not cues.NAMELESS_HANDOVER.search(sentence)  # "On a point of order, I give the floor to China."
         ):
             named, sure = self._identifies_itself(sentence)
             if named is not None and named.display != self.current.speaker:
@@ -763,43 +390,43 @@ class FloorTracker:
         if (
             self.current is not None
             and (opens_utterance or self.current.role == "chair")
-            and _ASKS_AGAIN.search(sentence)
-            and not _ADDRESSES_CHAIR.match(sentence.strip())
-            and not _DELEGATION_VOICE.search(sentence)  # "We kindly repeat our recommendation"
+            and cues.ASKS_AGAIN.search(sentence)
+            and not cues.ADDRESSES_CHAIR.match(sentence.strip())
+            and not cues.DELEGATION_VOICE.search(sentence)  # "We kindly repeat our recommendation"
         ):
             return self._chair(start)  # "Could you repeat your last recommendation?" calls no one new
-        paced = _PACE.search(sentence) is not None
+        paced = cues.PACE.search(sentence) is not None
         announced, state, sure = self._announcement(sentence, opens_utterance, paced)
         if announced:
-            followed = _FOLLOWED.search(sentence)
+            followed = cues.FOLLOWED.search(sentence)
             then = gazetteer().states_in(fold(followed.group("x")), sound_words=SOUND_MAX_WORDS) if followed else []
             if then or state is None or state != self._pending:  # "X, followed by Y. X, you have the floor." keeps Y
                 self._followed = then[0] if then else None
             self._hand_over(state, sure)
-            if _DEFERRED.match(fold(sentence)):
+            if cues.DEFERRED.match(fold(sentence)):
                 self._pending, self._pending_sure = UNIDENTIFIED, False  # nor is it the list's next
             return self._chair(start)
         if (
             self.current is None
-            or _CHAIR_ONLY.search(sentence.strip())
+            or cues.CHAIR_ONLY.search(sentence.strip())
             or (opens_utterance and self.current.role != "chair" and self._thanks_the_speaker(sentence))
             or paced
             # "I must stop you there, your time has expired." (not "time has run out for half measures: we recommend")
-            or (opens_utterance and _TIME_UP.search(sentence) and not _DELEGATION_CUES.search(sentence))
-            or _FLOOR_WORDS.search(sentence)
+            or (opens_utterance and cues.TIME_UP.search(sentence) and not cues.DELEGATION_CUES.search(sentence))
+            or cues.FLOOR_WORDS.search(sentence)
             or (self.current.role != "chair" and self._chair_like(sentence, opens_utterance))
         ):
-            if self.current is not None and self.current.role != "chair" and _NAMELESS_HANDOVER.search(sentence):
+            if self.current is not None and self.current.role != "chair" and cues.NAMELESS_HANDOVER.search(sentence):
                 self._hand_over(None, False)  # "Next speaker, please."
             return self._chair(start)
-        thanked = _THANK_NAMED.match(sentence.strip())
+        thanked = cues.THANK_NAMED.match(sentence.strip())
         if thanked and self.current.role != "chair" and self._is_current(thanked.group("x")):
             turn = self._chair(start)  # a delegation may thank the State under review, never itself
             self._cut_short = False  # "Thank you, Mexico.": the chair closes the statement
             return turn
         if self.current.role == "chair":
             return self._after_chair(sentence, start, opens_utterance)
-        if opens_utterance and _GREETS_CHAIR.match(sentence.strip()):
+        if opens_utterance and cues.GREETS_CHAIR.match(sentence.strip()):
             return self._new_statement(sentence, start)
         named, sure = self._self_named(sentence, strict=True), True
         unsure = not self.current.confirmed or self.current.speaker == UNIDENTIFIED
@@ -818,7 +445,7 @@ class FloorTracker:
     def _absent(self, sentence: str) -> tuple[int, State] | None:
         """Where a sentence of the chair saying the called (or a listed) delegation is absent ends that remark, and
         which delegation, once it is marked absent; None for any other sentence."""
-        found = _ABSENT.search(sentence)
+        found = cues.ABSENT.search(sentence)
         if found is None or self.current is None or self.current.role != "chair":
             return None  # a delegation may speak of people who are absent; only the chair's words count
         named = gazetteer().states_in(fold(sentence), sound_words=0)
@@ -843,9 +470,9 @@ class FloorTracker:
         Minister."; a member of the delegation may go on "Thank you, Minister. On the question of…"): the statement
         has ended."""
         said = sentence.strip()
-        past_courtesy = _LEAD_THANKS.sub("", said)  # "Thank you. Thank you for these clarifications."
+        past_courtesy = cues.LEAD_THANKS.sub("", said)  # "Thank you. Thank you for these clarifications."
         return any(
-            _THANKS_FOR_IT.match(s) or (_THANKED.match(s) and not _THANKED.sub("", s).strip())
+            cues.THANKS_FOR_IT.match(s) or (cues.THANKED.match(s) and not cues.THANKED.sub("", s).strip())
             for s in (said, past_courtesy)
         )
 
@@ -853,7 +480,7 @@ class FloorTracker:
     def _answers(sentence: str) -> bool:
         """Whether a sentence answers the dialogue, as only the State under review does: replying to questions,
         without a recommending delegation's words."""
-        return bool(_REPLIES.search(sentence)) and not _DELEGATION_OPENS.search(sentence)
+        return bool(cues.REPLIES.search(sentence)) and not cues.DELEGATION_OPENS.search(sentence)
 
     @property
     def _called_surely(self) -> State | None:
@@ -865,7 +492,7 @@ class FloorTracker:
         chair has not clearly called someone else meanwhile."""
         resumed = self._interrupted
         said = sentence.strip()
-        takes_up = _RESUMES.match(said) or (self._cut_short and _PLEADS.match(said))
+        takes_up = cues.RESUMES.match(said) or (self._cut_short and cues.PLEADS.match(said))
         if resumed is None or self.current is None or not opens_utterance or not takes_up:
             return None
         if self.current.role == "chair":
@@ -877,9 +504,9 @@ class FloorTracker:
         """A sentence while the chair holds the floor: the chair going on, the called delegation, or a delegation
         that names itself."""
         resumed = self._interrupted
-        if _ROOM_TROUBLE.search(sentence) and not _ADDRESSES_CHAIR.match(sentence.strip()):
+        if cues.ROOM_TROUBLE.search(sentence) and not cues.ADDRESSES_CHAIR.match(sentence.strip()):
             return self._chair(start)  # "The French channel is silent": about the room, named by no one
-        if resumed is not None and _RESUME_INVITE.match(_COURTESY.sub("", sentence.strip())):
+        if resumed is not None and cues.RESUME_INVITE.match(cues.COURTESY.sub("", sentence.strip())):
             self._pending = gazetteer().exact(resumed.speaker) or UNIDENTIFIED
             self._pending_sure = resumed.confirmed
             return self._chair(start)
@@ -897,20 +524,22 @@ class FloorTracker:
             if (
                 self._chair_like(sentence, opens_utterance, after_chair=True)
                 or self._names_the_called(sentence)
-                or not _NOT_A_NAME.sub(" ", _TERSE.sub(" ", fold(sentence))).strip()
+                or not cues.NOT_A_NAME.sub(" ", cues.TERSE.sub(" ", fold(sentence))).strip()
                 # later in its own utterance, or procedure in words no statement opens with ("the State under
                 # review has seventy minutes in total")
-                or ((not opens_utterance or _PROCEDURE.search(fold(sentence))) and self._goes_on_as_chair(sentence))
+                or ((not opens_utterance or cues.PROCEDURE.search(fold(sentence))) and self._goes_on_as_chair(sentence))
             ):
                 return self._chair(start)
             return self._open_pending(start)
         if (
             resumed is not None
             and self._cut_short
-            and not _ADDRESSES_CHAIR.match(sentence.strip())
-            and not _ROOM_TROUBLE.search(sentence)  # "the clock has been stopped": still the chair
+            and not cues.ADDRESSES_CHAIR.match(sentence.strip())
+            and not cues.ROOM_TROUBLE.search(sentence)  # "the clock has been stopped": still the chair
             # after a cut over the room, "Please go ahead." is the chair handing back, in no one's first person
-            and not (self._trouble and _NAMELESS_HANDOVER.search(sentence) and not _FIRST_PERSON.search(sentence))
+            and not (
+                self._trouble and cues.NAMELESS_HANDOVER.search(sentence) and not cues.FIRST_PERSON.search(sentence)
+            )
             # within its own utterance after a cut over the room, the chair goes on ("One moment.") until a sentence
             # speaks as a delegation
             and not (not opens_utterance and self._trouble and self._goes_on_as_chair(sentence))
@@ -919,7 +548,7 @@ class FloorTracker:
             # by addressing the chair or naming itself. Sent unconfirmed: the evidence is what is missing.
             self._interrupted = None
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, False)
-        if _DELEGATION_OPENS.search(sentence) or _ADDRESSES_CHAIR.match(sentence.strip()):
+        if cues.DELEGATION_OPENS.search(sentence) or cues.ADDRESSES_CHAIR.match(sentence.strip()):
             # a statement begins after a chair remark in which no hand-over was heard
             self._hand_over(None, False, chair_words=False)
             return self._open_pending(start)
@@ -928,7 +557,7 @@ class FloorTracker:
     def _past_thanks_to_speaker(self, sentence: str) -> str:
         """A sentence without its opening thanks to the speaker who just spoke, named without a pause ("gracias
         china ahora …"); any other sentence as it is."""
-        thanks = _THANKS_LEAD.match(sentence)
+        thanks = cues.THANKS_LEAD.match(sentence)
         if self.current is None or self.current.role == "chair" or thanks is None:
             return sentence
         words = sentence[thanks.end() :].split(" ")
@@ -943,17 +572,17 @@ class FloorTracker:
         begun, for nothing in it addresses the chair or speaks as a delegation ("… examines Guatemala. The troika is
         Lithuania, Malawi and Qatar.")."""
         return not (
-            _ADDRESSES_CHAIR.match(sentence.strip())
-            or _DELEGATION_CUES.search(sentence)
-            or _DELEGATION_VOICE.search(sentence)
-            or _SELF.match(_SALUTATION.sub("", sentence.strip()))
+            cues.ADDRESSES_CHAIR.match(sentence.strip())
+            or cues.DELEGATION_CUES.search(sentence)
+            or cues.DELEGATION_VOICE.search(sentence)
+            or cues.SELF.match(cues.SALUTATION.sub("", sentence.strip()))
         )
 
     def _names_the_called(self, sentence: str) -> bool:
         """Whether a sentence speaks of the State the chair has just called, not as that State: by name, without
         addressing the chair and without naming itself as the subject of a delegation's verb."""
         called = self._pending
-        if not isinstance(called, State) or _ADDRESSES_CHAIR.match(sentence.strip()):
+        if not isinstance(called, State) or cues.ADDRESSES_CHAIR.match(sentence.strip()):
             return False
         if called not in gazetteer().states_in(sentence, sound_words=0):
             return False
@@ -966,9 +595,9 @@ class FloorTracker:
         left out: delegations name it as their object, not as themselves."""
         words = fold(sentence).split()
         for i, word in enumerate(words):
-            if not (word in _SELF_VERB and i > 0):
+            if not (word in cues.SELF_VERB and i > 0):
                 continue
-            before = [w for w in words[max(0, i - 6) : i] if not _SUBJECT_FILLER.fullmatch(w)]
+            before = [w for w in words[max(0, i - 6) : i] if not cues.SUBJECT_FILLER.fullmatch(w)]
             state = gazetteer().find_at_end(" ".join(before), max_words=4) if before else None
             if state is not None and state != self.sur:
                 return state, True
@@ -978,7 +607,7 @@ class FloorTracker:
                 state = gazetteer().sounds_like(" ".join(before[-n:]))
                 if state is not None and state != self.sur:
                     return state, False
-        behalf = _ON_BEHALF.search(fold(sentence))
+        behalf = cues.ON_BEHALF.search(fold(sentence))
         state = gazetteer().find_in(behalf.group("x"), max_words=6) if behalf else None
         return (state, True) if state != self.sur else (None, False)
 
@@ -995,7 +624,7 @@ class FloorTracker:
             # its replies run long and greet the chair again after a pause ("Thank you, Madam President. On the
             # question of…"); no one was called, and no one named
             return self.current.speaker, self.current.role, None
-        if _REPLIES.search(sentence) and self.current is not None:
+        if cues.REPLIES.search(sentence) and self.current is not None:
             return self._open_state(self.sur, start, confirmed=False)
         self._hand_over(None, False, chair_words=False)  # the words are the new statement's, not the chair's
         return self._open_pending(start)
@@ -1006,7 +635,7 @@ class FloorTracker:
         span, length = max(end - start, 0.0), max(len(text), 1)
         sentences: list[tuple[str, int, int]] = []  # text, start offset, end offset
         pos = 0
-        for sentence in (s for s in _SENTENCE.split(text) if s.strip()):
+        for sentence in (s for s in cues.SENTENCE.split(text) if s.strip()):
             at = text.find(sentence, pos)
             pos = at + len(sentence)
             sentences.append((sentence, at, pos))
@@ -1015,12 +644,12 @@ class FloorTracker:
         lead_in: int | None = None
         for sentence, at, stop in sentences:
             s = sentence.strip()
-            if _CLOSING.match(s) and lead_in is None:
+            if cues.CLOSING.match(s) and lead_in is None:
                 if merged:
                     merged[-1] = (text[merged[-1][1] : stop], merged[-1][1], stop)
                 else:
                     merged.append((sentence, at, stop))
-            elif _THANKS.match(s) or _CLOSING.match(s) or not _SALUTATION.sub("", s).strip(" .,!"):
+            elif cues.THANKS.match(s) or cues.CLOSING.match(s) or not cues.SALUTATION.sub("", s).strip(" .,!"):
                 lead_in = at if lead_in is None else lead_in  # "Thank you, Madam President." opens what follows
             else:
                 begin = at if lead_in is None else lead_in
@@ -1037,15 +666,15 @@ class FloorTracker:
             self.current is not None
             and self.current.role != "chair"
             and bool(merged)
-            and not _ADDRESSES_CHAIR.match(merged[0][0].strip())
-            and bool(_ROOM_TROUBLE.search(merged[0][0]) or _BREAKS_IN.match(merged[0][0]))
+            and not cues.ADDRESSES_CHAIR.match(merged[0][0].strip())
+            and bool(cues.ROOM_TROUBLE.search(merged[0][0]) or cues.BREAKS_IN.match(merged[0][0]))
         )
         parts: list[Attribution] = []
         part_at = 0  # character offset where the last part starts
         for i, (sentence, at, pos) in enumerate(merged):
             s_start = round(start + span * at / length, 2)
             s_end = round(start + span * pos / length, 2)
-            bare = _THANKS.sub("", _CLOSING.sub("", sentence.strip())).strip()
+            bare = cues.THANKS.sub("", cues.CLOSING.sub("", sentence.strip())).strip()
             if not bare and self.current is not None:
                 speaker, role, turn = self.current.speaker, self.current.role, None
             elif cutting_in and i == 0:
@@ -1056,9 +685,9 @@ class FloorTracker:
                     self._hand_over(called[1], called[2])
             else:
                 speaker, role, turn = self._sentence(sentence, s_start, opens_utterance=i == 0)
-            self._closed = role != "chair" and bool(_CLOSED.search(sentence))
+            self._closed = role != "chair" and bool(cues.CLOSED.search(sentence))
             if role == "chair" and self._cut_short and self._interrupted is not None:
-                self._trouble = (self._trouble or bool(_ROOM_TROUBLE.search(sentence))) and not _TIME_UP.search(
+                self._trouble = (self._trouble or bool(cues.ROOM_TROUBLE.search(sentence))) and not cues.TIME_UP.search(
                     sentence
                 )
             confirmed = self.current.confirmed if self.current is not None else True
