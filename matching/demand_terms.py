@@ -40,18 +40,52 @@ class DemandTerms:
         return bool(self.instruments) and bool(other.instruments) and not self.instruments & other.instruments
 
 
+_LITERAL_START = re.compile(r"[a-z0-9' ]{3,}")
+
+
+def _literal_start(form: str) -> str | None:
+    """The plain characters every match of `form` begins with (three at least), if it has them."""
+    depth = 0
+    for char in form:  # "a|b" at the top level has two beginnings
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            return None
+    found = _LITERAL_START.match(form)
+    if found is None:
+        return None
+    start = found.group(0)
+    if form[found.end() : found.end() + 1] in ("?", "*", "{"):  # "labou?r": the "u" may be absent
+        start = start[:-1]
+    return start if len(start) >= 3 else None
+
+
+def _literal_starts(forms: list[str]) -> tuple[str, ...] | None:
+    """What each form begins with, or None when one begins with a pattern: a concept none of whose beginnings is in
+    a text cannot match it, and a substring test costs a hundredth of a regex search."""
+    starts = [_literal_start(form) for form in forms]
+    return None if None in starts else tuple(s for s in starts if s)
+
+
 @cache
-def _patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+def _patterns() -> dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]]:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
     # stance forms are whole words (the others start a word and match any ending: "ratif" in "ratification")
     return {
         category: [
-            (concept, re.compile(r"\b(?:" + "|".join(forms) + ")" + (r"\b" if category == "stance" else "")))
+            (
+                concept,
+                re.compile(r"\b(?:" + "|".join(forms) + ")" + (r"\b" if category == "stance" else "")),
+                _literal_starts(forms),
+            )
             for concept, forms in concepts.items()
         ]
         for category, concepts in raw.items()
         if not category.startswith("_")
     }
+
+
+def _names(text: str, pattern: re.Pattern[str], starts: tuple[str, ...] | None) -> bool:
+    return (starts is None or any(start in text for start in starts)) and pattern.search(text) is not None
 
 
 # Treaties whose optional protocols or amendments are demands of their own: ratifying the Optional Protocol to the
@@ -128,7 +162,9 @@ def demand_terms(text: str) -> DemandTerms:
     # the stance is read in the words as said: normalising drops the "which" and "that" its patterns look behind at
     found = {
         category: frozenset(
-            concept for concept, pattern in patterns if pattern.search(said if category == "stance" else folded)
+            concept
+            for concept, pattern, starts in patterns
+            if _names(said if category == "stance" else folded, pattern, starts)
         )
         for category, patterns in _patterns().items()
     }

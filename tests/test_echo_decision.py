@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 from uprwatch.matching.corpus import CorpusItem
-from uprwatch.matching.demand_terms import demand_terms
+from uprwatch.matching.demand_terms import _literal_start, demand_terms
 from uprwatch.matching.echo_decision import FEATURES, MODEL_FILE, model_from_json, term_evidence
 from uprwatch.matching.matcher import Matcher
 
@@ -138,3 +138,23 @@ def test_the_same_action_on_another_instrument_is_not_an_echo(tmp_path, monkeypa
         m.ref
         for m in matcher.match_text("Become a party to the Convention on the Rights of Persons with Disabilities.")
     ] == ["0"]
+
+
+@pytest.mark.parametrize(
+    ("form", "start"),
+    [
+        ("ratif", "ratif"),
+        ("forced labou?r", "forced labo"),  # the "u" may be absent from what matches
+        ("torture (convention|treaty)", "torture "),
+        ("(anti torture|torture) convention", None),  # begins with a choice
+        ("cedaw|women's convention", None),  # two beginnings
+        ("ab", None),  # too short to rule anything out
+    ],
+)
+def test_a_concept_is_searched_for_only_where_its_plain_beginning_is(form, start):
+    assert _literal_start(form) == start
+
+
+def test_a_form_with_an_optional_letter_is_found_without_it():
+    assert "ilo" in demand_terms("Ratify the forced labor convention").instruments
+    assert "ilo" in demand_terms("Ratify the forced labour convention").instruments
