@@ -174,6 +174,7 @@ FLOOR_SETS = {
         *("session-29", "session-30"),  # likewise, after the rules sessions 25–26 led to
         *("session-31", "session-32"),  # likewise, after the rules sessions 29–30 led to
         *("session-35", "session-36"),  # likewise, 2026-11-26, written to depart from the speakers list
+        *("session-37", "session-38"),  # likewise, after the rules sessions 35–36 led to
     ),
     "test": ("session-3", "session-4", "session-6"),
     # written after the rules of 2026-11-25 were made, by someone who never read the tracker: measured, never tuned on

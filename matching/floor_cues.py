@@ -195,11 +195,12 @@ SELF_VERB = frozenset(fold(verb) for verb in _SELF_VERBS.split("|"))
 SUBJECT_FILLER = re.compile(r"delegation|government|also|further|therefore|warmly|strongly|again|still|would|like|to")
 ON_BEHALF = re.compile(r"\bon behalf of (?:the )?(?:government of |delegation of |people of )?(?P<x>.+)")
 # The chair's title in the Council's languages, and the thanks a statement opens with.
+# (and Portuguese, in which Lusophone delegations often greet the chair before speaking English or French)
 _TITLE_FR_ES = (
-    r"(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora) (?:vice)?president[ea]"
+    r"(?:monsieur|madame) (?:le |la )?(?:vice-?)?pr[eé]sidente?|(?:se[nñ]or|se[nñ]ora|senhora?) (?:vice)?president[ea]"
 )
 _CHAIR_TITLE = rf"(?:(?:mr|mister|madam|madame)\.? (?:vice[- ])?president|{_TITLE_FR_ES})"
-_THANKS_WORDS = r"(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias)"
+_THANKS_WORDS = r"(?:thank you(?: very much)?|merci(?: beaucoup)?|(?:muchas )?gracias|(?:muito )?obrigad[oa])"
 # What a delegation says before naming itself: "Thank you, Mr President." / "Madam Vice-President,"; the English title
 # also as heard ("Mr Premident", "modern President").
 SALUTATION = re.compile(
@@ -332,8 +333,10 @@ ASKS_AGAIN = re.compile(
 )
 # A delegation breaking into another's statement on a point of order: it is never the speaker it interrupts.
 POINT_OF_ORDER = re.compile(
-    rf"^(?:{_CHAIR_TITLE},? )?(?:on )?(?:a )?(?:point of order|motion d'ordre|"
-    r"(?:cuesti[oó]n|moci[oó]n) de orden)\b",
+    # after the chair's title or an apology for breaking in ("perdón señor presidente perdón una cuestión de orden")
+    rf"^(?:(?:{_CHAIR_TITLE}|excuse me|sorry|pardon|perd[oó]n\w*|disculpe?\w*|excusez-moi)[,.]? )*"
+    r"(?:on )?(?:a |un |une |una )?"
+    r"(?:point of order|motion d'ordre|point d'ordre|(?:cuesti[oó]n|moci[oó]n) de orden)\b",
     re.I,
 )
 # A language named for the room's channels, not a State: "the Spanish channel", "interpretation into French".
@@ -378,7 +381,7 @@ SENTENCE = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
     # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
     # chair, by title or bare ("… adelante por favor muchas gracias presidente …"), inside a sentence start a new one
-    rf"|(?<=\w)(?<!\bmuchas)\s+(?={_THANKS_TO_CHAIR}\b)",  # not inside "muchas gracias"
+    rf"|(?<=\w)(?<!\bmuchas)(?<!\bmuito)\s+(?={_THANKS_TO_CHAIR}\b)",  # not inside "muchas gracias"
     re.I,
 )
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."

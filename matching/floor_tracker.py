@@ -350,7 +350,7 @@ class FloorTracker:
         if resumed is not None:
             self._pending = None
             return resumed.speaker, resumed.role, self._open(resumed.speaker, resumed.role, start, resumed.confirmed)
-        absent = self._absent(sentence)
+        absent = self._absent(sentence, opens_utterance)
         if absent is not None:
             # "Sierra Leone is not in the room, we move on: South Africa, go." — the words after it may call the next
             end, absentee = absent
@@ -442,14 +442,22 @@ class FloorTracker:
             self._confirm()
         return self.current.speaker, self.current.role, None
 
-    def _absent(self, sentence: str) -> tuple[int, State] | None:
+    def _absent(self, sentence: str, opens_utterance: bool) -> tuple[int, State] | None:
         """Where a sentence of the chair saying the called (or a listed) delegation is absent ends that remark, and
         which delegation, once it is marked absent; None for any other sentence."""
         found = cues.ABSENT.search(sentence)
-        if found is None or self.current is None or self.current.role != "chair":
-            return None  # a delegation may speak of people who are absent; only the chair's words count
-        named = gazetteer().states_in(fold(sentence), sound_words=0)
+        if found is None or self.current is None:
+            return None
         called = self._pending if isinstance(self._pending, State) else None
+        if self.current.role != "chair":
+            # a delegation may speak of people who are absent; only the chair's words count, and the chair may
+            # call and find the one called absent in one breath ("the next speaker is Cuba, I do not see …")
+            before = sentence[: found.start()]
+            calls, state, _ = self._announcement(before, True, False)
+            if not (opens_utterance and calls and state is not None and cues.HANDOVER_WORDS.search(before)):
+                return None
+            called = state
+        named = gazetteer().states_in(fold(sentence), sound_words=0)
         ahead = self.speakers[self._list_pos + 1 :]
         who = called if called in named or not named else next((s for s in named if s in ahead), None)
         if who is None:
@@ -667,6 +675,7 @@ class FloorTracker:
             and self.current.role != "chair"
             and bool(merged)
             and not cues.ADDRESSES_CHAIR.match(merged[0][0].strip())
+            and not cues.POINT_OF_ORDER.match(merged[0][0].strip())  # a delegation's, about the room or not
             and bool(cues.ROOM_TROUBLE.search(merged[0][0]) or cues.BREAKS_IN.match(merged[0][0]))
         )
         parts: list[Attribution] = []

@@ -97,6 +97,12 @@ class Gazetteer:
                 self._by_sound.setdefault(sound_key(distinctive(key)), []).append(key)
         self._sound_keys = list(self._by_sound)
         self._distinct = {key: distinctive(key).replace(" ", "") for key in self._keys}
+        # States whose name opens another's: "guinea be sow" spells Guinea and sounds like Guinea-Bissau
+        self._opens: dict[State, set[State]] = {}
+        for state in states:
+            for other in states:
+                if other != state and fold(other.name).startswith(fold(state.name) + " "):
+                    self._opens.setdefault(state, set()).add(other)
 
     def exact(self, text: str) -> State | None:
         """The State whose name or alias folds to exactly `text`."""
@@ -173,12 +179,15 @@ class Gazetteer:
         return names[:limit]
 
     def find_in(self, text: str, max_words: int = 9) -> State | None:
-        """The State named by the longest run of words at the start of `text`."""
+        """The State named by the longest run of words at the start of `text`, or the longer name that run opens
+        when the words after it sound like the rest ("guinea be sow": Guinea-Bissau)."""
         words = fold(text).split()
         for n in range(min(max_words, len(words)), 0, -1):
             state = self.lookup(" ".join(words[:n]))
             if state:
-                return state
+                longer = self._opens.get(state, set())
+                heard = (self.sounds_like(" ".join(words[: n + k])) for k in (2, 1) if longer and n + k <= len(words))
+                return next((h for h in heard if h in longer), state)
         return None
 
     def find_at_end(self, text: str, max_words: int = 9) -> State | None:

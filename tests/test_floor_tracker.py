@@ -319,6 +319,9 @@ def _tracker_after_lesotho(speakers: list[str] | None = None) -> FloorTracker:
     [
         ("Thank you, Mr. President. We encourage Peru to strengthen its prison oversight.", UNIDENTIFIED),
         ("Thank you very much Madam President. Liberia applauds the new housing plan.", "Liberia"),
+        # greeting the chair in Portuguese first, as Lusophone delegations do
+        ("obrigada senhora presidente thank you we encourage peru to fund legal aid", UNIDENTIFIED),
+        ("Muito obrigado, Senhor Presidente. Liberia applauds the new housing plan.", "Liberia"),
     ],
 )
 def test_a_statement_that_opens_by_thanking_the_chair_is_never_the_previous_delegation(opening, expected):
@@ -1135,3 +1138,34 @@ def test_the_state_under_review_greeting_the_chair_again_within_its_reply_goes_o
     # another State naming itself after it, with no call heard, is that State
     said = tracker.attribute("Thank you, Madam President. Lesotho welcomes these answers.", 3)
     assert [p.speaker for p in said] == ["Lesotho"]
+
+
+@pytest.mark.parametrize(
+    "breaks_in",
+    [
+        "disculpe señora presidenta, una moción de orden, no hay interpretación en la sala",
+        "Excuse me, Madam President, sorry, on a point of order, the English channel is silent.",
+        "pardon madame la présidente, un point d'ordre, nous n'entendons pas l'interprétation",
+    ],
+)
+def test_a_point_of_order_after_an_apology_is_not_the_statement_it_breaks_into(breaks_in):
+    tracker = _tracker_after_lesotho()
+    assert speakers_of(tracker, breaks_in, 2) == [UNIDENTIFIED]
+
+
+@pytest.mark.parametrize("speakers", [None, ["Lesotho", "Mali", "Niger"]])
+def test_the_chair_calling_and_finding_the_called_absent_in_one_breath_gives_the_floor_to_the_next_called(speakers):
+    tracker = _tracker_after_lesotho(speakers)
+    call = "thank you next is mali i cannot see the delegation of mali we shall come back to mali later niger please"
+    assert speakers_of(tracker, call, 2) == ["Chair"]
+    said = tracker.attribute("thank you madam president my delegation welcomes peru and its report", 3)
+    assert [(p.speaker, p.confirmed) for p in said] == [("Niger", True)]
+
+
+def test_a_name_that_opens_a_longer_one_is_the_longer_when_the_rest_is_heard():
+    assert gazetteer().find_in("guinea bee so you have the floor").name == "Guinea-Bissau"
+    assert gazetteer().find_in("guinea you have the floor").name == "Guinea"
+    assert gazetteer().find_in("guinea and then mali").name == "Guinea"
+    tracker = _tracker_after_lesotho()
+    tracker.attribute("Thank you. Guinea be so, the floor is yours.", 2)
+    assert speakers_of(tracker, "Thank you, Madam President. My delegation welcomes Peru.", 3) == ["Guinea-Bissau"]
