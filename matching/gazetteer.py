@@ -99,9 +99,10 @@ class Gazetteer:
         self._distinct = {key: distinctive(key).replace(" ", "") for key in self._keys}
         # States whose name opens another's: "guinea be sow" spells Guinea and sounds like Guinea-Bissau
         self._opens: dict[State, set[State]] = {}
+        folded = {state: fold(state.name) for state in states}
         for state in states:
             for other in states:
-                if other != state and fold(other.name).startswith(fold(state.name) + " "):
+                if folded[other].startswith(folded[state] + " "):
                     self._opens.setdefault(state, set()).add(other)
 
     def exact(self, text: str) -> State | None:
