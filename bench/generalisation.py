@@ -152,15 +152,13 @@ class Task:
                 ]
                 yield sid, vector, labelled
 
-    def training_rows(self, sids: list[str]) -> tuple[list[list[float]], list[int], list[str]]:
-        """Evidence for each candidate of each window of `sids`, 1 for an echo; with each row's statement, so that
-        cross-validation keeps a statement's rows together."""
-        x, y, of = [], [], []
-        for sid, _, found in self.labelled_candidates(sids):
+    def training_rows(self, sids: list[str]) -> tuple[list[list[float]], list[int]]:
+        """Evidence for each candidate of each window of `sids`, and 1 for an echo."""
+        x, y = [], []
+        for _, _, found in self.labelled_candidates(sids):
             x += [e.vector() for _, e, _ in found]
             y += [echo for _, _, echo in found]
-            of += [sid] * len(found)
-        return x, y, of
+        return x, y
 
     def adapter_groups(self, sids: list[str]) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
         """Per window with an echo and a non-echo among its candidates: its statement, its query vector, the key
@@ -330,7 +328,7 @@ def fit(tasks: list[Task]) -> tuple[np.ndarray, EchoModel]:
     for k in range(FOLDS):
         for task in tasks:
             task.matcher.semantic.adapt(adapters[k])  # type: ignore[union-attr]
-            tx, ty, _ = task.training_rows(in_fold(task, k))
+            tx, ty = task.training_rows(in_fold(task, k))
             x_rows += tx
             y_rows += ty
             folds_rows += [k] * len(ty)
@@ -342,7 +340,7 @@ def fit(tasks: list[Task]) -> tuple[np.ndarray, EchoModel]:
         for task in tasks:
             task.matcher.semantic.adapt(adapters[k])  # type: ignore[union-attr]
             out_of_fold += [(task, sid, m) for sid, m in task.scored_matches(model, in_fold(task, k)).items()]
-    chosen = 0.99
+    chosen: float | None = None
     print("out-of-fold dev, threshold: precision / recall")
     for threshold in np.arange(0.30, 0.99, 0.05):
         tp = fp = fn = 0
@@ -352,8 +350,9 @@ def fit(tasks: list[Task]) -> tuple[np.ndarray, EchoModel]:
             tp, fp, fn = tp + t, fp + f, fn + n
         precision = tp / (tp + fp) if tp + fp else 1.0
         print(f"  {threshold:.2f}: {precision:.3f} / {tp / (tp + fn):.3f}")
-        if precision >= TARGET_PRECISION and chosen == 0.99:
+        if precision >= TARGET_PRECISION and chosen is None:
             chosen = round(float(threshold), 2)
+    chosen = 0.99 if chosen is None else chosen  # none reaches it: alert only when all but certain
     adapter = fit_adapter(groups)
     model = replace(grow(x, y), threshold=chosen)
     np.save(ADAPTER_FILE, adapter)
