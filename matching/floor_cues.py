@@ -381,7 +381,8 @@ SENTENCE = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<=[.!?])\s+"
     # a recogniser may run the chair's hand-over and the next statement together without punctuation: thanks to the
     # chair, by title or bare ("… adelante por favor muchas gracias presidente …"), inside a sentence start a new one
-    rf"|(?<=\w)(?<!\bmuchas)(?<!\bmuito)\s+(?={_THANKS_TO_CHAIR}\b)",  # not inside "muchas gracias"
+    # (not after the word that opens the thanks: "muchas gracias", "muito obrigado")
+    rf"|(?<=\w)(?<!\bmuchas)(?<!\bmuito)\s+(?={_THANKS_TO_CHAIR}\b)",
     re.I,
 )
 # Courtesies that name nobody: a delegation closes with "I thank you."; the chair opens with "Thank you."
